@@ -1,5 +1,5 @@
 import { sameJobElsewhere } from "./layouts";
-import { KubeObject, LeftBehind, at, objectId } from "./model";
+import { KubeObject, LeftBehind, at, namespacedName, objectId } from "./model";
 import { roleMatches } from "./roles";
 import { POD_RUNNING_KINDS } from "./selectors";
 
@@ -54,7 +54,7 @@ export function dataAtRisk(
     keptInUse: ReadonlySet<string> = new Set(),
 ): Map<string, string> {
     const used = new Set([...claims.map((c) => `${c.namespace}/${c.name}`), ...keptInUse]);
-    const live = new Set(livePvcs.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`));
+    const live = new Set(livePvcs.map(namespacedName));
     const risks = new Map<string, string>();
     for (const c of claims) {
         const key = `${c.namespace}/${c.name}`;
@@ -90,14 +90,14 @@ export function claimsKeptInUse(live: readonly KubeObject[], desired: readonly K
     const liveIds = new Set(live.map(objectId));
     const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
     const mine = new Set(desired.map(objectId));
-    const named = new Set(desired.map((d) => `${d.metadata.namespace ?? ""}/${d.metadata.name}`));
+    const named = new Set(desired.map(namespacedName));
     const secondJob = new Set([
         ...sameJobElsewhere(live, desired, created, new Set()).map((s) => objectId(s.live)),
         ...roleMatches(live, desired).map((m) => objectId(m.live)),
     ]);
     const kept = new Set<string>();
     for (const l of live) {
-        const key = `${l.metadata.namespace ?? ""}/${l.metadata.name}`;
+        const key = namespacedName(l);
         if (!POD_RUNNING_KINDS.includes(l.kind) || mine.has(objectId(l)) || named.has(key)) continue;
         if (secondJob.has(objectId(l))) continue;
         // A StatefulSet's pods mount its templates' claims too.
@@ -146,13 +146,7 @@ export function leftBehind(
     const shared = sharedClaims(live);
     return live
         .filter((o) => !managedIds.has(objectId(o)) && !clusterMade(o))
-        .filter(
-            (o) =>
-                !(
-                    o.kind === "PersistentVolumeClaim" &&
-                    claimKeys.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
-                ),
-        )
+        .filter((o) => !(o.kind === "PersistentVolumeClaim" && claimKeys.has(namespacedName(o))))
         .map((o) => {
             const replacedBy = replacement(o, program, shared);
             return {
@@ -191,7 +185,7 @@ export function sharedClaims(live: readonly KubeObject[]): Set<string> {
                     o.kind === "PersistentVolumeClaim" &&
                     ((at(o, "spec", "accessModes") ?? []) as string[]).some((m) => m.endsWith("Many")),
             )
-            .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
+            .map(namespacedName),
     );
 }
 

@@ -1,3 +1,4 @@
+import type { V1PodSpec } from "@kubernetes/client-node";
 import {
     POSTGRES_MAJOR_ANNOTATION,
     POSTGRES_MAJOR_KEY_ANNOTATION,
@@ -5,7 +6,7 @@ import {
 import { DumpHeader, readDumpHeader } from "../../components/shared/dumpHeader";
 import { dumpFile, takeoverProblems } from "../../components/shared/databaseTakeover";
 import type { ClusterApi } from "./kube";
-import { DesiredObject, KubeObject, at } from "./model";
+import { DesiredObject, KubeObject, at, namespacedName } from "./model";
 
 /**
  * The database takeover: a PostgreSQL server of the program that the first `pulumi up` starts on a claim that exists
@@ -56,7 +57,7 @@ function servers(desired: readonly DesiredObject[]): Server[] {
         const version = Number(annotations[POSTGRES_MAJOR_ANNOTATION]);
         if (o.kind !== "Deployment" || annotations[POSTGRES_MAJOR_ANNOTATION] === undefined) continue;
         const versionKey = annotations[POSTGRES_MAJOR_KEY_ANNOTATION] ?? POSTGRES_MAJOR_ANNOTATION;
-        const spec = at(o, "spec", "template", "spec") as PodSpec | undefined;
+        const spec = at(o, "spec", "template", "spec") as V1PodSpec | undefined;
         for (const v of spec?.volumes ?? []) {
             const claim = v.persistentVolumeClaim?.claimName;
             const mount = spec?.containers
@@ -73,11 +74,6 @@ export function databaseNamespaces(desired: readonly DesiredObject[]): string[] 
     return [...new Set(servers(desired).map((s) => s.d.object.metadata.namespace ?? ""))].sort();
 }
 
-interface PodSpec {
-    volumes?: { name: string; persistentVolumeClaim?: { claimName?: string } }[];
-    containers?: { name: string; volumeMounts?: { name: string; mountPath: string; subPath?: string }[] }[];
-}
-
 /** A running pod that mounts `claim`, with the container and path where it does (no subPath: the claim's root). */
 function runningOn(
     pods: readonly KubeObject[],
@@ -85,7 +81,7 @@ function runningOn(
 ): { pod: string; container: string; mountPath: string } | undefined {
     for (const p of pods) {
         if (at(p, "status", "phase") !== "Running" || p.metadata.deletionTimestamp) continue;
-        const spec = at(p, "spec") as PodSpec;
+        const spec = at(p, "spec") as V1PodSpec;
         const volume = spec.volumes?.find((v) => v.persistentVolumeClaim?.claimName === claim);
         if (!volume) continue;
         for (const c of spec.containers ?? []) {
@@ -133,7 +129,7 @@ export async function databaseTakeovers(
     dumps: ReadonlyMap<string, string>,
     now: Date = new Date(),
 ): Promise<DatabaseTakeover[]> {
-    const live = new Set(liveClaims.map((c) => `${c.metadata.namespace ?? ""}/${c.metadata.name}`));
+    const live = new Set(liveClaims.map(namespacedName));
     const takeovers: DatabaseTakeover[] = [];
     const pods = new Map<string, Promise<KubeObject[]>>();
     for (const s of servers(desired)) {

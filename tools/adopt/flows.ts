@@ -1,3 +1,4 @@
+import type { V1Volume } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import {
     Cluster,
@@ -138,12 +139,7 @@ function configDocuments(cm: KubeObject): { key: string; doc: Record<string, unk
 
 /** Whether a workload's pods mount or read ConfigMap `name`. */
 function readsConfigMap(o: KubeObject, name: string): boolean {
-    const spec = at(podTemplateOf(o), "spec");
-    type Volume = {
-        configMap?: { name?: unknown };
-        projected?: { sources?: { configMap?: { name?: unknown } }[] };
-    };
-    const volumes = (at(spec, "volumes") ?? []) as Volume[];
+    const volumes = (at(podTemplateOf(o), "spec", "volumes") ?? []) as V1Volume[];
     const fromVolume = volumes.some(
         (v) =>
             v?.configMap?.name === name ||
@@ -248,6 +244,8 @@ export function podOf(o: KubeObject): PodEndpoint {
 }
 
 const WORKLOAD_KINDS = [...POD_RUNNING_KINDS, "CronJob"];
+/** A caller that is the same before and after the up (a namespace's pods, the router). */
+const always = (e: End) => ({ today: [e], after: [e] });
 /** A namespace no policy of the program's names: where an unknown caller of a Service may run. */
 const ANOTHER_NAMESPACE = "another-namespace";
 const nameOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
@@ -388,31 +386,18 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                     namedIn: `${nameOf(w)} names ${u.url}`,
                 });
     for (const n of named) {
-        for (const u of urlEndpoints(n.url, n.namespace)) {
-            const from =
-                "workloads" in n.callers
-                    ? n.callers.workloads.map(ends).reduce(
-                          (a, b) => ({
-                              today: [...a.today, ...b.today],
-                              after: [...a.after, ...b.after],
-                          }),
-                          { today: [] as End[], after: [] as End[] },
-                      )
-                    : (() => {
-                          const c = n.callers as {
-                              namespace: string;
-                              labels: Record<string, string>;
-                              what: string;
-                          };
-                          const e = { what: c.what, endpoint: { namespace: c.namespace, labels: c.labels } };
-                          return { today: [e], after: [e] };
-                      })();
-            const callerLeft =
-                "workloads" in n.callers
-                    ? n.callers.workloads.map(objectId).find((id) => leftIds.has(id))
-                    : undefined;
+        const c = n.callers;
+        const from =
+            "workloads" in c
+                ? {
+                      today: c.workloads.flatMap((w) => ends(w).today),
+                      after: c.workloads.flatMap((w) => ends(w).after),
+                  }
+                : always({ what: c.what, endpoint: { namespace: c.namespace, labels: c.labels } });
+        const callerLeft =
+            "workloads" in c ? c.workloads.map(objectId).find((id) => leftIds.has(id)) : undefined;
+        for (const u of urlEndpoints(n.url, n.namespace))
             flows.push(...serviceFlow(u.namespace, u.name, u.port, from, n.namedIn, callerLeft));
-        }
     }
     // Whoever reaches a left-behind workload through a Service it selects, and the router through a Route.
     for (const s of services) {
@@ -428,7 +413,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                         ns,
                         s.metadata.name,
                         p.port,
-                        { today: [e], after: [e] },
+                        always(e),
                         `Service ${ns}/${s.metadata.name} selects its pods`,
                     ),
                 );
@@ -454,7 +439,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                         ns,
                         service.metadata.name,
                         p.port,
-                        { today: [e], after: [e] },
+                        always(e),
                         `Route ${ns}/${r.metadata.name}`,
                     ),
                 );

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { V1Container, V1Volume } from "@kubernetes/client-node";
 import { showValue } from "./diff";
 import { KubeObject, at, kindAndName } from "./model";
 import { podTemplateOf } from "./roles";
@@ -11,7 +12,7 @@ import {
     workloadSelector,
 } from "./selectors";
 import { quantityValue } from "../../components/shared/resources";
-import { shellQuote } from "../../components/config/problems";
+import { setCommand } from "../../components/config/problems";
 
 /**
  * True when every field `desired` sets has the same value in `live` (fields the API server defaults or adds are
@@ -146,18 +147,10 @@ export function secretTypeChanges(live: KubeObject, desired: KubeObject): boolea
 
 /** Whether a pod spec hands Secret `name` to its containers: a volume, a projected source, env or envFrom. */
 function podReadsSecret(spec: unknown, name: string): boolean {
-    type Volume = {
-        secret?: { secretName?: unknown };
-        projected?: { sources?: { secret?: { name?: unknown } }[] };
-    };
-    type Container = {
-        env?: { valueFrom?: { secretKeyRef?: { name?: unknown } } }[];
-        envFrom?: { secretRef?: { name?: unknown } }[];
-    };
-    const volumes = (at(spec, "volumes") ?? []) as Volume[];
+    const volumes = (at(spec, "volumes") ?? []) as V1Volume[];
     const containers = [
-        ...((at(spec, "containers") ?? []) as Container[]),
-        ...((at(spec, "initContainers") ?? []) as Container[]),
+        ...((at(spec, "containers") ?? []) as V1Container[]),
+        ...((at(spec, "initContainers") ?? []) as V1Container[]),
     ];
     return (
         volumes.some(
@@ -225,6 +218,14 @@ function secretTypeFix(_live: KubeObject, desired: KubeObject): string {
     );
 }
 
+/** The command that sets a claim's stack key to its live value, for any stack: the report names it (`--stack <stack>`). */
+function claimSetting(key: string, value: string): string {
+    return setCommand(key, value, { path: true }).replace(
+        "pulumi config set",
+        "pulumi config set --stack <stack>",
+    );
+}
+
 const RULES: Rule[] = [
     {
         kinds: ["Secret"],
@@ -281,7 +282,7 @@ const RULES: Rule[] = [
         fix: (live, _desired, key) => {
             const liveClass = at(live, "spec", "storageClassName");
             return key && typeof liveClass === "string" && liveClass !== ""
-                ? `set the program's storage class to the live claim's (the data stays on its volume): pulumi config set --stack <stack> --path ${key}.storageClass ${shellQuote(liveClass)}`
+                ? `set the program's storage class to the live claim's (the data stays on its volume): ${claimSetting(`${key}.storageClass`, liveClass)}`
                 : "set the program's storage class to the live claim's class (the data stays on its volume)";
         },
     },
@@ -300,7 +301,7 @@ const RULES: Rule[] = [
         fix: (live, _desired, key) => {
             const size = at(live, "spec", "resources", "requests", "storage");
             return key && typeof size === "string" && quantityValue(size) !== undefined
-                ? `set the program's size to the live size (a claim never shrinks): pulumi config set --stack <stack> --path ${key}.size ${shellQuote(size)}`
+                ? `set the program's size to the live size (a claim never shrinks): ${claimSetting(`${key}.size`, size)}`
                 : "set the program's size to at least the live size (a claim never shrinks)";
         },
     },

@@ -89,6 +89,11 @@ class PlainObjectApi extends KubernetesObjectApi {
     }
 }
 
+/** Whether an error is the API server's 403: the report's user may not read what was asked. */
+export function forbidden(err: unknown): boolean {
+    return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 403;
+}
+
 const HTTP_HINT: Record<number, string> = {
     401: "the API server does not accept the kubeconfig's credentials (expired token?): log in again and update the kubeconfig",
     403: "the kubeconfig's user lacks a permission the report needs (get, list and dry-run patch of the program's objects)",
@@ -99,11 +104,10 @@ const HTTP_HINT: Record<number, string> = {
  * (refused, unknown host, certificate). Never a stack trace or a response's headers.
  */
 export function describeError(err: unknown): string {
-    if (err instanceof KubeError)
-        return `${HTTP_HINT[err.code] ?? "the API server refused"} (HTTP ${err.code}: ${err.message})`;
-    if (err instanceof ApiException) {
+    if (err instanceof KubeError || err instanceof ApiException) {
         const code = Number(err.code);
-        return `${HTTP_HINT[code] ?? "the API server refused"} (HTTP ${code}: ${messageOf(err.body)})`;
+        const message = err instanceof KubeError ? err.message : messageOf(err.body);
+        return `${HTTP_HINT[code] ?? "the API server refused"} (HTTP ${code}: ${message})`;
     }
     if (err instanceof Error) {
         const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;

@@ -1,6 +1,7 @@
-import { DesiredObject, Finding, KubeObject, at, kindAndName, objectId } from "./model";
-import { ROLE_KINDS, RoleMatch, blocks, roleProblem } from "./roles";
-import { POD_RUNNING_KINDS, selects, templateLabels } from "./selectors";
+import type { V1PodSpec } from "@kubernetes/client-node";
+import { DesiredObject, Finding, KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
+import { ROLE_KINDS, RoleMatch, blocks, roleProblem, servicesSelecting } from "./roles";
+import { POD_RUNNING_KINDS } from "./selectors";
 
 // What runs today in a system's namespaces, said in one line, and the layouts the program cannot take over: a
 // system with nothing running where production is expected (or only workloads of no known role), a live workload
@@ -40,12 +41,8 @@ export function imageRepository(image: string): string {
     return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
-interface PodSpecLike {
-    containers?: { image?: string; ports?: { name?: string; containerPort?: number }[] }[];
-}
-
-function podSpec(o: KubeObject): PodSpecLike {
-    return (at(o, "spec", "template", "spec") ?? {}) as PodSpecLike;
+function podSpec(o: KubeObject): Partial<V1PodSpec> {
+    return (at(o, "spec", "template", "spec") ?? {}) as Partial<V1PodSpec>;
 }
 
 /**
@@ -54,8 +51,6 @@ function podSpec(o: KubeObject): PodSpecLike {
  * only when a container declares it.
  */
 function servedPorts(o: KubeObject, services: readonly KubeObject[]): number[] {
-    const ns = o.metadata.namespace ?? "";
-    const labels = templateLabels(o);
     const named = new Map(
         (podSpec(o).containers ?? []).flatMap((c) =>
             (c.ports ?? []).flatMap((p) =>
@@ -63,12 +58,7 @@ function servedPorts(o: KubeObject, services: readonly KubeObject[]): number[] {
             ),
         ),
     );
-    return services
-        .filter(
-            (s) =>
-                (s.metadata.namespace ?? "") === ns &&
-                selects({ matchLabels: (at(s, "spec", "selector") ?? {}) as Record<string, string> }, labels),
-        )
+    return servicesSelecting(o, services)
         .flatMap((s) => (at(s, "spec", "ports") ?? []) as { port?: number; targetPort?: number | string }[])
         .flatMap((p) => {
             const target = p.targetPort ?? p.port;
@@ -228,14 +218,10 @@ export function layoutChecks(
             !options.firstInstall?.has(system)
         ) {
             const ids = new Set(mine.map(objectId));
-            const names = new Set(
-                mine
-                    .filter((o) => ROLE_KINDS.includes(o.kind))
-                    .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
-            );
+            const names = new Set(mine.filter((o) => ROLE_KINDS.includes(o.kind)).map(namespacedName));
             const ofSystem = (o: KubeObject) =>
                 ids.has(objectId(o)) ||
-                names.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`) ||
+                names.has(namespacedName(o)) ||
                 replaced.has(objectId(o)) ||
                 byRole.has(objectId(o)) ||
                 elsewhere.some((s) => s.live === o);

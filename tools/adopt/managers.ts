@@ -1,15 +1,10 @@
-import { KubeObject } from "./model";
-import { clusterController, isProgramManager } from "../drift/managers";
+import { KubeObject, apiGroup } from "./model";
+import { ManagedFieldsEntry, clusterController, isProgramManager } from "../drift/managers";
 
 // The program's and the cluster's own field managers: one list, shared with drift (tools/drift/managers.ts). An
 // object carrying the program's was applied by a `pulumi up` (an earlier, interrupted run of this stack); another
 // team's Pulumi program uses the same names, so the managers alone cannot tell the two apart.
 export { isProgramManager } from "../drift/managers";
-
-interface ManagedFieldsEntry {
-    manager?: string;
-    subresource?: string;
-}
 
 /**
  * The field managers of a live object other than the program's and the cluster's own, sorted: who applies or
@@ -27,7 +22,7 @@ export function otherManagers(live: KubeObject): string[] {
 
 /** The `kubectl` resource of an object's kind, qualified by its API group (`clusterrole.rbac.authorization.k8s.io`). */
 export function kubectlResource(obj: { apiVersion: string; kind: string }): string {
-    const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+    const group = apiGroup(obj.apiVersion);
     return group ? `${obj.kind.toLowerCase()}.${group}` : obj.kind.toLowerCase();
 }
 

@@ -131,6 +131,16 @@ export function objectId(obj: {
     return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }
 
+/** `<namespace>/<name>`: an object's place, the same for objects of every kind. */
+export function namespacedName(o: { metadata: { name: string; namespace?: string } }): string {
+    return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+}
+
+/** The API group of an apiVersion: `apps` of `apps/v1`, "" for the core group's `v1`. */
+export function apiGroup(apiVersion: string): string {
+    return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+}
+
 /** `<Kind> <name>`: how the report names an object in its namespace. */
 export function kindAndName(o: KubeObject): string {
     return `${o.kind} ${o.metadata.name}`;

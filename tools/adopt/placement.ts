@@ -5,7 +5,7 @@ import type {
     V1Toleration,
 } from "@kubernetes/client-node";
 import { labelSelectorMatches } from "../../components/shared/labelSelector";
-import type { ClusterApi } from "./kube";
+import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at } from "./model";
 import { PodSpec, QuotaWorkload, quotaWorkload } from "./quota";
 
@@ -159,7 +159,7 @@ export async function placementChecks(
     try {
         nodes = await api.list("v1", "Node", "");
     } catch (err) {
-        if ((err as { code?: unknown }).code !== 403) throw err;
+        if (!forbidden(err)) throw err;
         unreadable = "the report's user may not list the cluster's nodes";
     }
     if (!unreadable && nodes.length === 0) unreadable = "the cluster lists no node";

@@ -1,13 +1,9 @@
 import { ClusterApi, KubeError } from "./kube";
-import { DesiredObject, KubeObject, PrerequisiteCheck, at, objectId } from "./model";
+import { DesiredObject, KubeObject, PrerequisiteCheck, apiGroup, at, objectId } from "./model";
 import { CLUSTER_PREREQUISITES, ClusterPrerequisite } from "./prerequisites";
 
 function prerequisiteId(p: ClusterPrerequisite): string {
     return objectId({ apiVersion: p.apiVersion, kind: p.kind, metadata: { name: p.name } });
-}
-
-function group(apiVersion: string): string {
-    return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
 }
 
 /**
@@ -15,8 +11,8 @@ function group(apiVersion: string): string {
  * pods use the kind), or a binding to a listed ClusterRole.
  */
 function uses(o: KubeObject, list: readonly ClusterPrerequisite[]): boolean {
-    const groups = new Set(list.filter((p) => p.serves).map((p) => group(p.serves!.apiVersion)));
-    if (groups.has(group(o.apiVersion))) return true;
+    const groups = new Set(list.filter((p) => p.serves).map((p) => apiGroup(p.serves!.apiVersion)));
+    if (groups.has(apiGroup(o.apiVersion))) return true;
     if (o.kind === "Role" || o.kind === "ClusterRole") {
         const rules = (at(o, "rules") ?? []) as { apiGroups?: string[] }[];
         if (rules.some((r) => (r.apiGroups ?? []).some((g) => groups.has(g)))) return true;

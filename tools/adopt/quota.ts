@@ -1,6 +1,6 @@
-import type { V1Container, V1PodSpec } from "@kubernetes/client-node";
+import type { V1Container, V1PodSpec, V1ScopedResourceSelectorRequirement } from "@kubernetes/client-node";
 import { quantityValue } from "../../components/shared/resources";
-import type { ClusterApi } from "./kube";
+import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
@@ -138,16 +138,13 @@ export function inScope(quota: KubeObject, spec: PodSpec, amounts: PodAmounts): 
     const bestEffort = Object.entries(amounts.amounts).every(
         ([name, v]) => POD_RESOURCES[name] === "pods" || v === 0,
     );
-    const terms: { scopeName: string; operator: string; values?: string[] }[] = [
+    const terms: V1ScopedResourceSelectorRequirement[] = [
         ...((at(quota, "spec", "scopes") ?? []) as string[]).map((s) => ({
             scopeName: s,
             operator: "Exists",
         })),
-        ...((at(quota, "spec", "scopeSelector", "matchExpressions") ?? []) as {
-            scopeName: string;
-            operator: string;
-            values?: string[];
-        }[]),
+        ...((at(quota, "spec", "scopeSelector", "matchExpressions") ??
+            []) as V1ScopedResourceSelectorRequirement[]),
     ];
     return terms.every((t) => {
         const terminating = spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null;
@@ -234,18 +231,6 @@ export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undef
     }
 }
 
-/** One quota resource the program's pods would not fit in. */
-export interface QuotaExcess {
-    resource: string;
-    hard: number;
-    /** status.used less what the pods the deploy replaces use. */
-    staying: number;
-    /** The program's pods once rolled out. */
-    desired: number;
-    /** The largest rollout surge. */
-    surge: number;
-}
-
 /** A ResourceQuota of a namespace the stack writes, checked against what the first deploy starts there. */
 export interface QuotaCheck {
     cluster: string;
@@ -322,7 +307,7 @@ export function quotaVerdict(input: {
     defaults: ContainerDefaults;
     /** Live pods the deploy replaces (their usage goes away). */
     replaced: readonly KubeObject[];
-}): Pick<QuotaCheck, "state" | "problems"> & { excess: QuotaExcess[] } {
+}): Pick<QuotaCheck, "state" | "problems"> {
     const { quota, namespace, defaults } = input;
     const hard = (at(quota, "spec", "hard") ?? {}) as Record<string, unknown>;
     const used = (at(quota, "status", "used") ?? {}) as Record<string, unknown>;
@@ -337,7 +322,6 @@ export function quotaVerdict(input: {
         }))
         .filter(({ spec, pod }) => inScope(quota, spec, pod));
     const problems: string[] = [];
-    const excess: QuotaExcess[] = [];
     let blocking = false;
     for (const name of Object.keys(hard).sort()) {
         if (!(name in POD_RESOURCES)) continue;
@@ -363,7 +347,6 @@ export function quotaVerdict(input: {
             v: 0,
         });
         if (staying + desired + largest.v <= limit) continue;
-        excess.push({ resource: name, hard: limit, staying, desired, surge: largest.v });
         const numbers =
             `${name}: hard ${fmt(limit)}; used today ${fmt(milli(used[name]) ?? 0)}, of which ${fmt(release)} by pods ` +
             `the deploy replaces, so ${fmt(staying)} stays; the program's pods need ${fmt(desired)}`;
@@ -393,12 +376,7 @@ export function quotaVerdict(input: {
             );
         }
     }
-    return { state: problems.length === 0 ? "fits" : blocking ? "blocking" : "warning", problems, excess };
-}
-
-/** Whether an error is the API server's 403: the report's user may not read quotas there. */
-function forbidden(err: unknown): boolean {
-    return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 403;
+    return { state: problems.length === 0 ? "fits" : blocking ? "blocking" : "warning", problems };
 }
 
 /**

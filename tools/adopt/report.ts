@@ -6,7 +6,7 @@ import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
 import { imageChangeLines } from "./imageChanges";
-import { shellQuote, withStack } from "../../components/config/problems";
+import { withStack, withStackInText } from "../../components/config/problems";
 import {
     BLOCKING,
     CloudResource,
@@ -77,14 +77,12 @@ function sorted<T extends { cluster: string }>(
 
 const byId = (x: { id: string }) => x.id;
 
-/** The live ReplicaSets and pods that the findings' selector changes would leave running. */
-function leftRunningCount(findings: readonly Finding[]): number {
-    return findings.reduce((n, f) => n + (f.leftRunning ?? []).length, 0);
-}
-
-/** The live Services the program does not manage that would be left without pods. */
-function strandedCount(findings: readonly Finding[]): number {
-    return findings.reduce((n, f) => n + (f.strandedServices ?? []).length, 0);
+/**
+ * The live objects the findings list under `key`, each blocking: ReplicaSets and pods a selector change would leave
+ * running, Services the program does not manage that would be left without pods.
+ */
+function listedCount(findings: readonly Finding[], key: "leftRunning" | "strandedServices"): number {
+    return findings.reduce((n, f) => n + (f[key] ?? []).length, 0);
 }
 
 export function buildReport(
@@ -106,7 +104,8 @@ export function buildReport(
     for (const f of findings) counts[f.verdict]++;
     const prerequisites = sorted(clusters.prerequisites, byId);
     const missing = prerequisites.filter((p) => p.state === "missing").length;
-    const running = leftRunningCount(findings);
+    const running = listedCount(findings, "leftRunning");
+    const stranded = listedCount(findings, "strandedServices");
     const databases = sorted(clusters.databases, (d) => `${d.namespace}/${d.server}`);
     const takeoversBlocked = databases.filter((d) => d.problems.length > 0).length;
     const quotas = sorted(clusters.quotas, (q) => `${q.namespace}/${q.quota}`);
@@ -132,13 +131,13 @@ export function buildReport(
             managedAlsoElsewhere: findings.filter((f) => (f.otherManagers ?? []).length > 0).length,
             prerequisitesMissing: missing,
             leftRunning: running,
-            strandedServices: strandedCount(findings),
+            strandedServices: stranded,
         },
         blocking:
             findings.filter((f) => BLOCKING.includes(f.verdict)).length +
             missing +
             running +
-            strandedCount(findings) +
+            stranded +
             takeoversBlocked +
             quotas.filter((q) => q.state === "blocking").length +
             placements.filter((p) => p.state === "blocking").length +
@@ -172,7 +171,7 @@ function countLine(findings: readonly Finding[], left: number): string {
     const parts = VERDICTS.map((v) => [v, findings.filter((f) => f.verdict === v).length] as const)
         .filter(([, n]) => n > 0)
         .map(([v, n]) => `${n} ${LABEL[v]}`);
-    const running = leftRunningCount(findings);
+    const running = listedCount(findings, "leftRunning");
     if (running > 0) parts.push(`${running} ${LEFT_RUNNING}`);
     if (left > 0) parts.push(`${left} left behind`);
     const warned = findings.filter((f) => (f.otherManagers ?? []).length > 0).length;
@@ -286,10 +285,7 @@ export function renderReport(report: Report): string {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 // A reason's config command is written for any stack (`--stack <stack>`): named here.
-                for (const r of f.reasons)
-                    lines.push(
-                        `      ! ${r.replaceAll("--stack <stack>", `--stack ${shellQuote(report.stack)}`)}`,
-                    );
+                for (const r of f.reasons) lines.push(`      ! ${withStackInText(r, report.stack)}`);
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
                 for (const id of f.strandedServices ?? []) lines.push(`      [${STRANDED}] ${id}`);
                 for (const c of f.handover?.beforeUp ?? [])

@@ -1,5 +1,5 @@
 import type { V1Container } from "@kubernetes/client-node";
-import { KubeObject, at, kindAndName, objectId } from "./model";
+import { KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
 import { serviceOfHost } from "./serviceHost";
@@ -186,13 +186,16 @@ function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
     return [];
 }
 
-/** The Services of `services` (one namespace's) whose selector selects `o`'s pods. */
-function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
+/** The Services of `services` in `o`'s namespace whose selector selects `o`'s pods. */
+export function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
     if (!POD_RUNNING_KINDS.includes(o.kind)) return [];
     const labels = templateLabels(o);
     return services.filter((s) => {
         const selector = (at(s, "spec", "selector") ?? {}) as Record<string, string>;
-        return selects({ matchLabels: selector }, labels);
+        return (
+            (s.metadata.namespace ?? "") === (o.metadata.namespace ?? "") &&
+            selects({ matchLabels: selector }, labels)
+        );
     });
 }
 
@@ -339,11 +342,7 @@ export function roleMatches(
     replaced: ReadonlySet<string> = new Set(),
 ): RoleMatch[] {
     const mine = new Set(desired.map(objectId));
-    const named = new Set(
-        desired
-            .filter((d) => ROLE_KINDS.includes(d.kind))
-            .map((d) => `${d.metadata.namespace ?? ""}/${d.metadata.name}`),
-    );
+    const named = new Set(desired.filter((d) => ROLE_KINDS.includes(d.kind)).map(namespacedName));
     const out: RoleMatch[] = [];
     const namespaces = [...new Set(live.map((o) => o.metadata.namespace ?? ""))].sort();
     for (const ns of namespaces) {

@@ -8,11 +8,11 @@ import { handoverOf } from "./handover";
 import { secretSwapReaders, secretTypeChanges } from "./immutable";
 import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
-import { DesiredObject, Finding, KubeObject, Unreachable, at, objectId } from "./model";
+import { DesiredObject, Finding, KubeObject, Unreachable, at, namespacedName, objectId } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
 import { placementChecks } from "./placement";
 import { quotaChecks } from "./quota";
-import { KNOWN_LAYOUTS } from "./knownLayouts";
+import { knownLayouts } from "./knownLayouts";
 import { LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
 import { cutFlows } from "./flows";
@@ -155,10 +155,7 @@ export async function inspectCluster(
                 else throw err;
             }
         }
-        const risk =
-            o.kind === "PersistentVolumeClaim"
-                ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
-                : undefined;
+        const risk = o.kind === "PersistentVolumeClaim" ? risks.get(namespacedName(o)) : undefined;
         const finding = classify(d, current, dryRun, risk, served.get(key));
         // A Secret of another type is deleted and created around the up: whoever reads it today waits meanwhile.
         const swap = current && secretTypeChanges(current, o) ? secretSwapReaders(o, live) : undefined;
@@ -206,7 +203,7 @@ export async function inspectCluster(
     // Claims a StatefulSet would make, or finds and mounts as they are: their own findings, since no object of the
     // program names them.
     const byId = new Map(desired.map((d) => [objectId(d.object), d]));
-    const existing = new Set(livePvcs.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`));
+    const existing = new Set(livePvcs.map(namespacedName));
     for (const c of claims) {
         const key = `${c.namespace}/${c.name}`;
         const risk = risks.get(key);
@@ -264,7 +261,7 @@ export async function inspectCluster(
         placements,
         layouts: layoutChecks(cluster, desired, live, findings, replaced, {
             ...options,
-            known: KNOWN_LAYOUTS,
+            known: knownLayouts(),
             roles,
             absentNamespaces: await absentNamespaces(objects, namespaces, api, concurrency),
         }),

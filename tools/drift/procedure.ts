@@ -1,5 +1,6 @@
 import { shellQuote } from "../../components/config/problems";
-import { declaredAt, isMasked } from "./engine";
+import { kubectlResource } from "../adopt/managers";
+import { declaredAt, isMasked, overlaps } from "./engine";
 import { Step } from "./fields";
 import { ObjectRef } from "./state";
 
@@ -30,7 +31,7 @@ function laterFirst(a: readonly (string | number)[], b: readonly (string | numbe
 }
 
 const within = (inner: readonly (string | number)[], outer: readonly (string | number)[]) =>
-    inner.length > outer.length && outer.every((s, i) => inner[i] === s);
+    inner.length > outer.length && overlaps(inner, outer);
 
 /**
  * The JSON patch that takes `added` (fields the program does not set) off `live`. Each is tested at its place
@@ -90,8 +91,7 @@ export function removalPatch(
 
 /** `deployment.apps/backend`: how kubectl names one object of a kind. */
 export function kubectlName(o: ObjectRef): string {
-    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
-    return `${o.kind.toLowerCase()}${group ? `.${group}` : ""}/${o.name}`;
+    return `${kubectlResource(o)}/${o.name}`;
 }
 
 /** The kubectl command that applies `ops` to `o` on a cluster reached with `kubectl` (its context flags included). */

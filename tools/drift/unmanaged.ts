@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { loadFacts } from "../../components/shared/facts";
+import { apiGroup } from "../adopt/model";
 import { ClusterController, CLUSTER_CONTROLLERS, ManagedFieldsEntry } from "./managers";
 
 // Objects in the namespaces a stack owns that the stack does not manage: what someone created by hand (`oc create`,
@@ -31,7 +32,7 @@ export function exclusions() {
 
 /** `<resource>.<group>` of a served kind, the key of `skippedResources`. */
 export function resourceKey(k: ServedKind): string {
-    const group = k.apiVersion.includes("/") ? k.apiVersion.split("/")[0] : "";
+    const group = apiGroup(k.apiVersion);
     return group ? `${k.resource}.${group}` : k.resource;
 }
 
@@ -90,8 +91,7 @@ function clusterMadeReason(o: LiveObject, controllers: readonly ClusterControlle
     const excluded = exclusions();
     const named = excluded.clusterMade[`${o.kind}/${o.metadata.name}`];
     if (named) return named;
-    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
-    const made = excluded.systemMade[`${o.kind}.${group}`];
+    const made = excluded.systemMade[`${o.kind}.${apiGroup(o.apiVersion)}`];
     if (made) return made;
     const label = Object.keys(o.metadata.labels ?? {}).find((l) => excluded.systemMadeLabels[l]);
     if (label) return excluded.systemMadeLabels[label];
