@@ -3,7 +3,8 @@ import { committedValue, provenFixes } from "./fixProof";
 import { foreignWrites } from "./foreignValues";
 import { CREDENTIAL_MESSAGE, valueAt } from "./issues";
 import type { Notice } from "./notices";
-import { ConfigError, ConfigProblem, PROJECT, STACK_FILE, fullKey, segments } from "./problems";
+import { ConfigError, ConfigProblem, PROJECT, STACK_FILE, fullKey } from "./problems";
+import { parsePath } from "./fixCommands";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
@@ -90,7 +91,7 @@ export function loadProgramConfig(
 /** A problem with each credential of `keys` it quotes, raw or JSON-escaped, replaced by the key that holds it. */
 function withoutCredentials(source: ConfigSource, keys: ReadonlySet<string>) {
     const quoted = [...keys].flatMap((key) => {
-        const [section, ...rest] = segments(key.slice(PROJECT.length + 1));
+        const [section, ...rest] = parsePath(key.slice(PROJECT.length + 1));
         const value = valueAt(source.getValue(String(section)), rest);
         if (typeof value !== "string" || value === "") return [];
         const held = `<the credential at ${key}>`;
