@@ -26,27 +26,24 @@ export const PROWJOB_CRD_PREREQUISITE: ClusterPrerequisite = {
     serves: PROWJOB_KIND,
 };
 
+/** What the program relies on in facts/prow/prowjob-crd.yaml; the rest of the spec is the API server's to check. */
+const crdFile = z.strictObject({
+    spec: z.strictObject({
+        group: z.string().min(1),
+        names: z.strictObject({
+            kind: z.string(),
+            singular: z.string(),
+            plural: z.string(),
+            listKind: z.string(),
+        }),
+        scope: z.enum(["Namespaced", "Cluster"]),
+        versions: z.array(z.looseObject({ name: z.string(), served: z.boolean(), storage: z.boolean() })),
+    }),
+});
+
 /** The `prowjobs.prow.k8s.io` CRD spec (facts/prow/prowjob-crd.yaml): structural, Prow's selected fields typed. */
 export function prowJobCrdSpec(): k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec {
-    const { spec } = loadFacts(
-        "facts/prow/prowjob-crd.yaml",
-        z.strictObject({
-            spec: z.strictObject({
-                group: z.string().min(1),
-                names: z.strictObject({
-                    kind: z.string(),
-                    singular: z.string(),
-                    plural: z.string(),
-                    listKind: z.string(),
-                }),
-                scope: z.enum(["Namespaced", "Cluster"]),
-                versions: z.array(
-                    z.looseObject({ name: z.string(), served: z.boolean(), storage: z.boolean() }),
-                ),
-            }),
-        }),
-        "Prow's ProwJob CRD",
-    );
+    const { spec } = loadFacts("facts/prow/prowjob-crd.yaml", crdFile, "Prow's ProwJob CRD");
     return spec as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec;
 }
 
