@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { SourcedImage } from "../shared/confirmedImages";
-import type { EgressRepair } from "../shared/egress";
+import type { CallerRepair, EgressRepair } from "../shared/egress";
 import type { EvidenceTable } from "./evidenceVerdicts";
 import type { ImageUse } from "./unconfirmedImage";
 import type { KindedNotice } from "./notices";
@@ -91,6 +91,8 @@ export interface SystemDefinition<
     claimKey?(claim: string): string | undefined;
     /** How a flow its egress lock cuts to a Service left running is admitted (the migration report proves it). */
     egressRepair?: EgressRepair;
+    /** How a live workload's call to one of its Services, cut by that Service's policy, is admitted (proved likewise). */
+    callerRepair?: CallerRepair;
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */
     deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }

@@ -214,7 +214,32 @@ export function prowProblems(config: ProwConfig, env = resolveEnvironment(config
         ...stagingProblems(env),
         ...componentProblems(env),
         ...documentProblems(config),
+        ...liveCallerProblems(config, env),
     ];
+}
+
+/**
+ * A live caller may be admitted only to a Service Prow makes, on one of its ports: any other name would leave the
+ * policies of Services nobody makes. Removing the call is the safe side: the report asks for it again, proved.
+ */
+function liveCallerProblems(config: ProwConfig, env: ResolvedEnvironment): ConfigProblem[] {
+    const served = COMPONENTS.flatMap((c) =>
+        c.service ? [{ name: env.names.name(c.name), ports: c.service.map((p) => p.port) }] : [],
+    );
+    const list = served.map((s) => `${s.name} (${s.ports.join(", ")})`).join(", ");
+    return Object.entries(config.liveCallers ?? {}).flatMap(([caller, { calls }]) =>
+        Object.entries(calls).flatMap(([service, port]) => {
+            if (served.some((s) => s.name === service && s.ports.includes(port))) return [];
+            const key = formatPath("prow.liveCallers", [caller, "calls", service]);
+            return [
+                problem(
+                    key,
+                    `is no port of a Service Prow makes in ${env.namespaces.prow}: its Services are ${list}`,
+                    removeCommand(key, { path: true }),
+                ),
+            ];
+        }),
+    );
 }
 
 /** Keys of the stack's documents that the merge over Prow's base documents refuses ({@link deepMerge}). */

@@ -112,6 +112,24 @@ const liveService = z
     })
     .meta({ ask: FROM_THE_LIVE_SERVICE });
 
+/** Only the live workload knows these values: the fix asks for what `npm run adopt` prints from it. */
+const FROM_THE_LIVE_CALLER =
+    "what npm run adopt -- --stack <this stack> prints for it (the live workload's spec.selector and the Service port it calls)";
+
+/** A workload left running that calls Prow's Services: the pods its selector selects, each Service's port it calls. */
+const liveCaller = z
+    .strictObject({
+        selector: z
+            .record(labelKey, labelValue.meta({ ask: FROM_THE_LIVE_CALLER }))
+            .refine((s) => Object.keys(s).length > 0, "must name a label")
+            .meta({ ask: FROM_THE_LIVE_CALLER }),
+        calls: z
+            .record(k8sName("ghproxy"), port(80).meta({ ask: FROM_THE_LIVE_CALLER }))
+            .refine((c) => Object.keys(c).length > 0, "must name a Service")
+            .meta({ ask: FROM_THE_LIVE_CALLER }),
+    })
+    .meta({ ask: FROM_THE_LIVE_CALLER });
+
 /** The `runbooks:prow` section: which environment, the pinned release, and overrides of its typed defaults. */
 export const prowSchema = z.strictObject({
     enabled: z.boolean().meta({ example: "true" }),
@@ -182,6 +200,11 @@ export const prowSchema = z.strictObject({
             liveService,
         )
         .optional(),
+    /**
+     * Workloads production runs beside Prow that the first deploy leaves running and that call Prow's Services (an
+     * external plugin calling ghproxy), by workload name, as `npm run adopt` prints them: each Service's policy admits them.
+     */
+    liveCallers: z.record(k8sName("coverage"), liveCaller).optional(),
     /** The jobs' extra dockerd flags (default: the environment's). */
     jobsDockerFlags: dockerFlags.optional(),
     /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */

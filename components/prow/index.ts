@@ -1,5 +1,5 @@
 import { sourcedImages } from "../shared/confirmedImages";
-import { jobsReachRepair } from "./jobsReach";
+import { jobsReachRepair, liveCallerRepair } from "./jobsReach";
 import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../config/unconfirmedImage";
 import { CLAIM_NAMES, COMPONENTS, IMAGE_KEYS } from "./catalog";
@@ -104,5 +104,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
     },
     // The jobs call production's docker-mirror-proxy, which the program leaves running: prow.jobsReach admits it.
     egressRepair: jobsReachRepair,
+    // Production's external plugins, left running, call ghproxy: prow.liveCallers admits them.
+    callerRepair: liveCallerRepair,
     deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

@@ -62,6 +62,8 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         this.jobPodsReachTheBuildCache(namespaces);
         // Production's own Services the jobs call (docker-mirror-proxy), left running: the egress lock admits them.
         this.jobPodsReachLiveServices(namespaces);
+        // Production's own workloads left running that call Prow (external plugins calling ghproxy): admitted too.
+        this.liveCallersReachProw(namespaces);
         this.setOutputs(this.stackOutputs());
     }
 
@@ -243,6 +245,25 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
                 [ServiceEndpoint.of(name, namespace, live.port)],
             );
         }
+    }
+
+    /**
+     * Workloads the program leaves running that call Prow's Services (`prow.liveCallers`, printed by `npm run adopt`
+     * from the live workload and the flow it would lose): each called Service's policy admits their pods.
+     */
+    private liveCallersReachProw(namespaces: ProwNamespaces): void {
+        const { prow } = this.config.resolved.namespaces;
+        for (const [name, caller] of Object.entries(this.config.liveCallers ?? {}))
+            recordPods(
+                this.context.cluster,
+                `live workload ${name} (left running)`,
+                namespaces.prow.name,
+                { matchLabels: caller.selector },
+                { containers: [] },
+                Object.entries(caller.calls).map(([service, port]) =>
+                    ServiceEndpoint.of(service, prow, port),
+                ),
+            );
     }
 
     /** Every component of the catalog, each rolled by a change of the Secrets and ConfigMaps it mounts. */

@@ -77,6 +77,15 @@ export interface LiveServiceRef {
 }
 
 /** How a system admits a flow its egress lock cuts: the policy a stack setting makes it write, and that setting. */
+/**
+ * How a system admits the call of a workload it leaves running (`caller`: its namespace, name and selector) to one of
+ * its Services, which that Service's ingress policy cuts: the policy a stack setting makes it write, and that setting.
+ */
+export type CallerRepair = (
+    caller: { namespace: string; name: string; selector: Record<string, string> },
+    service: LiveServiceRef,
+) => { policy: NetworkPolicy; fix: string } | undefined;
+
 export type EgressRepair = (
     namespace: string,
     service: LiveServiceRef,

@@ -11,6 +11,7 @@ import { inspectCluster } from "../../tools/adopt/run";
 import { PROW_TODAY, pluginsYaml } from "../fixtures/live/prowToday";
 import { inNamespaces, systemObjects } from "../fixtures/live/program";
 import { LiveSystem, liveObjects } from "../fixtures/live/types";
+import { deniedFlows } from "../fixtures/live/checks";
 
 // What the report leaves running keeps its flows (issue 68 item 2, tools/adopt/flows.ts): today's KubeVirt Prow
 // (kubevirt/project-infra@2c863fd) under the program's planned policies of kubevirt-prow and kubevirt-prow-jobs, a
@@ -60,10 +61,102 @@ const cuts = (r: { flows: { from: string; to: string; cutBy: string[] }[] }) =>
 
 describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-infra@2c863fd runs it)", function () {
     this.timeout(300_000);
+    /** The committed prod plan of Prow's two namespaces. */
+    let raw: DesiredObject[];
+    /** The report's fixes for the GitHub clients left running (each admitted to ghproxy), joined as printed. */
+    let callersFix: string;
+    /** The plan after the operator followed them: the base of the checks below, whose cuts are the others. */
     let committed: DesiredObject[];
 
     before(async () => {
-        committed = inNamespaces(await systemObjects("prod", "prow"), [NS, "kubevirt-prow-jobs"]);
+        raw = inNamespaces(await systemObjects("prod", "prow"), [NS, "kubevirt-prow-jobs"]);
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, raw, {});
+        callersFix = r.flows
+            .filter((f) => f.to.startsWith("Service kubevirt-prow/ghproxy:80 "))
+            .map((f) => f.fix ?? "")
+            .join(" && ");
+        committed = await followed(callersFix);
+    });
+
+    it("the GitHub clients production runs beside Prow (external plugins, plank's controller) lose ghproxy to its policy: each blocks with the setting that admits it, proved; following them all admits every one", async () => {
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, raw, {});
+        const ghproxy = r.flows.filter((f) => f.to.startsWith("Service kubevirt-prow/ghproxy:80 "));
+        assert.deepEqual(
+            ghproxy.map((f) => f.workload.split("/").pop()),
+            ["coverage", "phased", "prow-controller-manager", "referee", "test-subset"],
+            renderReport(r),
+        );
+        for (const f of ghproxy) {
+            const name = f.workload.split("/").pop()!;
+            const app = PROW_TODAY.workloads.find((w) => w.name === name)!.selector.app;
+            assert.deepEqual(f.cutBy, [
+                "kubevirt-prow/allow-to-ghproxy (ingress of Deployment kubevirt-prow/ghproxy)",
+            ]);
+            assert.equal(f.namedIn, `Deployment kubevirt-prow/${name} names http://ghproxy`);
+            assert.equal(
+                f.fix,
+                `pulumi config set --path --type string 'prow.liveCallers["${name}"].selector["app"]' '${app}' && ` +
+                    `pulumi config set --path 'prow.liveCallers["${name}"].calls["ghproxy"]' 80`,
+            );
+        }
+        const after = await liveReport("ibmcloud-prow", PROW_TODAY, committed, {});
+        assert.deepEqual(
+            after.flows.filter((f) => f.to.startsWith("Service kubevirt-prow/ghproxy")),
+            [],
+            renderReport(after),
+        );
+        // Control: one caller's selector naming other pods admits nothing for it.
+        const wrong = await followed(callersFix.replace(`'prow-coverage'`, `'prow-coverage-old'`));
+        const still = await liveReport("ibmcloud-prow", PROW_TODAY, wrong, {});
+        assert.deepEqual(
+            still.flows.filter((f) => f.to.startsWith("Service kubevirt-prow/ghproxy")).map((f) => f.from),
+            ["Deployment kubevirt-prow/coverage"],
+        );
+    });
+
+    it("generated: a live caller of any selector and any of Prow's Service ports is admitted by exactly the setting the report prints", async () => {
+        await fc.assert(
+            fc.asyncProperty(
+                fc.stringMatching(/^[a-z]([-a-z0-9]{0,8}[a-z0-9])?$/),
+                fc.dictionary(
+                    fc.constantFrom("app", "app.kubernetes.io/name", "example.org/role", "tier"),
+                    fc.constantFrom("true", "1234", "plugin", "a.b_c-d"),
+                    { minKeys: 1 },
+                ),
+                fc.constantFrom("ghproxy", "hook", "deck"),
+                async (name, labels, target) => {
+                    const live: LiveSystem = structuredClone(PROW_TODAY);
+                    const port = live.services.find((x) => x.name === target)!.ports[0].port;
+                    live.workloads.push({
+                        ...structuredClone(live.workloads.find((w) => w.name === "referee")!),
+                        name: `caller-${name}`,
+                        selector: labels,
+                        podLabels: labels,
+                        containers: [
+                            {
+                                name: "caller",
+                                image: "quay.io/example/caller:1",
+                                ports: [],
+                                args: [`--to=http://${target}:${port}`],
+                            },
+                        ],
+                    });
+                    const before = await liveReport("ibmcloud-prow", live, committed, {});
+                    const [cut, ...more] = before.flows.filter(
+                        (f) => f.from === `Deployment kubevirt-prow/caller-${name}`,
+                    );
+                    assert.equal(more.length, 0, renderReport(before));
+                    assert.ok(cut?.fix, renderReport(before));
+                    const fixed = await followed(`${callersFix} && ${cut.fix}`);
+                    const after = await liveReport("ibmcloud-prow", live, fixed, {});
+                    assert.deepEqual(
+                        after.flows.filter((f) => f.from === `Deployment kubevirt-prow/caller-${name}`),
+                        [],
+                    );
+                },
+            ),
+            { numRuns: 6, seed: 6802 },
+        );
     });
 
     /** The plan with its default deny of kubevirt-prow widened to every pod of the namespace. */
@@ -113,6 +206,16 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
         assert.equal(exitCode(r), 2);
     });
 
+    it("every flow of today's fixture (hook to each external plugin, the GitHub clients to ghproxy) is admitted by the committed plan after the report's ghproxy fixes; control: the whole-namespace deny cuts hook's calls to every plugin", () => {
+        assert.deepEqual(deniedFlows(PROW_TODAY, committed), []);
+        const cut = deniedFlows(PROW_TODAY, withWholeNamespaceDeny());
+        for (const p of PLUGINS)
+            assert.ok(
+                cut.some((d) => d.startsWith(`hook ({"app":"hook"}) → ${p.service}:${p.port} `)),
+                `hook → ${p.service} not denied:\n${cut.join("\n")}`,
+            );
+    });
+
     it("following the printed setting admits the jobs' flow: the plan gains the egress policy, no flow is cut; a wrong selector still blocks (generated Services)", async () => {
         await fc.assert(
             fc.asyncProperty(
@@ -136,7 +239,7 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
                     const [cut, ...more] = before.flows;
                     assert.equal(more.length, 0);
                     assert.ok(cut?.fix, renderReport(before));
-                    const fixed = await followed(cut.fix);
+                    const fixed = await followed(`${callersFix} && ${cut.fix}`);
                     const admitting = fixed.filter(
                         (d) =>
                             d.object.kind === "NetworkPolicy" &&
@@ -147,7 +250,9 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
                     const after = await liveReport("ibmcloud-prow", live, fixed, {});
                     assert.deepEqual(after.flows, [], renderReport(after));
                     // Control: the same setting naming pods the Service does not select admits nothing.
-                    const wrong = await followed(cut.fix.replace(/ '[^']*'$/, " 'another-proxy'"));
+                    const wrong = await followed(
+                        `${callersFix} && ${cut.fix.replace(/ '[^']*'$/, " 'another-proxy'")}`,
+                    );
                     const still = await liveReport("ibmcloud-prow", live, wrong, {});
                     assert.equal(still.flows.length, 1);
                 },
@@ -252,9 +357,19 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
         ];
         const r = await liveReport("ibmcloud-prow", PROW_TODAY, planted, {});
         const own = r.flows.filter((f) => f.workload === "apps/v1/Deployment/kubevirt-prow/referee");
+        // Its own egress, and its call to ghproxy that the egress lock cuts now too.
         assert.deepEqual(
-            own.map((f) => f.cutBy),
-            [["kubevirt-prow/egress-lock-referee (egress of Deployment kubevirt-prow/referee)"]],
+            own.map((f) => [f.to.split(" (")[0], f.cutBy]),
+            [
+                [
+                    "anything its egress reaches today beyond what these policies admit",
+                    ["kubevirt-prow/egress-lock-referee (egress of Deployment kubevirt-prow/referee)"],
+                ],
+                [
+                    "Service kubevirt-prow/ghproxy:80",
+                    ["kubevirt-prow/egress-lock-referee (egress of Deployment kubevirt-prow/referee)"],
+                ],
+            ],
         );
     });
 

@@ -94,6 +94,53 @@ describe("prow config errors", () => {
         );
     });
 
+    it("prow.liveCallers: every malformed part is refused at once, each at its full key; then every call to no Service port of Prow's, its fix removing it; an entry as the report prints it passes", async () => {
+        const keysOf = (e: { problems: readonly { key: string }[] }) =>
+            e.problems.map((p) => p.key.replace(/\["([^"]*)"\]/g, ".$1")).sort();
+        const malformed = await configError(
+            "prod",
+            patchProw({
+                liveCallers: {
+                    Coverage: { selector: { app: "prow-coverage" }, calls: { ghproxy: 80 } },
+                    phased: { selector: {}, calls: { ghproxy: 70000 } },
+                },
+            }),
+        );
+        assert.deepEqual(keysOf(malformed), [
+            "runbooks:prow.liveCallers.Coverage",
+            "runbooks:prow.liveCallers.phased.calls.ghproxy",
+            "runbooks:prow.liveCallers.phased.selector",
+        ]);
+        const err = await configError(
+            "prod",
+            patchProw({
+                liveCallers: {
+                    referee: {
+                        selector: { app: "referee" },
+                        calls: { ghproxy: 8888, "docker-mirror-proxy": 3128 },
+                    },
+                },
+            }),
+        );
+        assert.deepEqual(keysOf(err), [
+            "runbooks:prow.liveCallers.referee.calls.docker-mirror-proxy",
+            "runbooks:prow.liveCallers.referee.calls.ghproxy",
+        ]);
+        const wrongPort = err.problems.find((p) => p.key.endsWith("ghproxy"))!;
+        assert.match(
+            wrongPort.message,
+            /is no port of a Service Prow makes in kubevirt-prow: .*ghproxy \(80\), /,
+        );
+        assert.equal(wrongPort.fix, `pulumi config rm --path prow.liveCallers.referee.calls.ghproxy`);
+        await runSystem(
+            PROW,
+            "prod",
+            patchProw({
+                liveCallers: { coverage: { selector: { app: "prow-coverage" }, calls: { ghproxy: 80 } } },
+            }),
+        );
+    });
+
     it("rejects a prefix that is not a DNS label prefix, with a working fix", async () => {
         const err = await configError("stage", patchProw({ prefix: "Staging_" }));
         const p = problem(err, "runbooks:prow.prefix");

@@ -1,4 +1,4 @@
-import type { V1Volume } from "@kubernetes/client-node";
+import type { V1LabelSelector, V1Volume } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import {
     Cluster,
@@ -11,7 +11,7 @@ import {
 } from "../../components/shared/netpolEvaluate";
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
-import { EgressRepair, LiveServiceRef } from "../../components/shared/egress";
+import { CallerRepair, EgressRepair, LiveServiceRef } from "../../components/shared/egress";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
 import { containersOf, podTemplateOf, programNames } from "./roles";
 import { serviceOfHost } from "./serviceHost";
@@ -59,6 +59,8 @@ const CREATED_BY_PROW = "created-by-prow";
 interface End {
     what: string;
     endpoint: Source;
+    /** The live workload whose pods these are. */
+    workload?: KubeObject;
 }
 
 /** One flow: its sources today and during and after the up, its destination Service's pods and port. */
@@ -265,6 +267,8 @@ export interface FlowInputs {
     openshift: boolean;
     /** How the system of a namespace would admit a flow its egress lock cuts. */
     egressRepair?: EgressRepair;
+    /** How the system of a Service would admit a live workload's call its policy cuts. */
+    callerRepair?: CallerRepair;
 }
 
 /** The flows of the workloads left running that the planned NetworkPolicies cut. */
@@ -302,7 +306,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                 (d.metadata.namespace ?? "") === (w.metadata.namespace ?? ""),
         );
     const ends = (w: KubeObject): { today: End[]; after: End[] } => {
-        const now = { what: nameOf(w), endpoint: podOf(w) };
+        const now = { what: nameOf(w), endpoint: podOf(w), workload: w };
         const next = successor(w);
         return {
             today: [now],
@@ -527,12 +531,16 @@ function judge(
                 const repaired = repair && { ...after, policies: [...after.policies, repair.policy] };
                 if (repaired && admitted(repaired, f, t)) fix = repair.fix;
             }
-            if ("namespace" in t.endpoint && !ingressAllowed(after, src, t.endpoint as PodEndpoint, port))
+            if ("namespace" in t.endpoint && !ingressAllowed(after, src, t.endpoint as PodEndpoint, port)) {
                 cutBy.push(
                     ...after.policies
                         .filter((p) => isolatesIngress(p) && selectsPod(p, t.endpoint))
                         .map((p) => `${p.metadata.namespace}/${p.metadata.name} (ingress of ${t.what})`),
                 );
+                const repair = !fix && flow.service && callerRepairOf(f, flow.service, inputs);
+                const repaired = repair && { ...after, policies: [...after.policies, repair.policy] };
+                if (repaired && admitted(repaired, f, t)) fix = repair.fix;
+            }
             record(cuts, inputs, {
                 workload: flow.workload,
                 from: f.what,
@@ -542,6 +550,21 @@ function judge(
                 ...(fix ? { fix } : {}),
             });
         }
+}
+
+/**
+ * The repair of a call from `from`'s pods when they are a workload left running that its selector names by labels
+ * alone (a selector with expressions has no setting that names it).
+ */
+function callerRepairOf(from: End, service: LiveServiceRef, inputs: FlowInputs) {
+    const w = from.workload;
+    const left = w && inputs.leftBehind.some((l) => !l.replacedBy && l.id === objectId(w));
+    const selector = w && (at(w, "spec", "selector") as V1LabelSelector | undefined);
+    if (!w || !left || !selector?.matchLabels || selector.matchExpressions?.length) return undefined;
+    return inputs.callerRepair?.(
+        { namespace: w.metadata.namespace ?? "", name: w.metadata.name, selector: selector.matchLabels },
+        service,
+    );
 }
 
 function record(

@@ -250,6 +250,19 @@ export async function inspectCluster(
             )
                 ? SYSTEMS.find((s) => s.section === systemOfNamespace.get(ns))?.egressRepair?.(ns, service)
                 : undefined,
+        // Only a Service the program makes, by the setting of the system it belongs to.
+        callerRepair: (caller, service) =>
+            objects.some(
+                (o) =>
+                    o.kind === "Service" &&
+                    o.metadata.namespace === service.namespace &&
+                    o.metadata.name === service.name,
+            )
+                ? SYSTEMS.find((s) => s.section === systemOfNamespace.get(service.namespace))?.callerRepair?.(
+                      caller,
+                      service,
+                  )
+                : undefined,
     });
     return {
         flows,
