@@ -14,6 +14,8 @@ import { Kubectl } from "./kube";
 import { K8sObject } from "./render";
 import { BIN, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 import { prepareCommittedCopy } from "./stackCopies";
+import { commandsOf } from "../components/config/shellText";
+import { shellWords } from "../components/config/fixCommands";
 
 // The steps of the documented first deploy that act on a cluster (docs/operate/first-deploy.md), shared by the
 // first-deploy e2e and its controls: today's objects applied as each team applies them, the operator's copy of the
@@ -182,6 +184,52 @@ export function printedPatches(report: Report): { what: string; args: string[] }
             }
     }
     return out;
+}
+
+/**
+ * The first step the report prints for each live holder of a role the program adds (`1) kubectl …; 2) …`): the stop
+ * (a CronJob suspended, a workload scaled to 0) the operator runs before the up, as kubectl arguments.
+ */
+export function printedRoleStops(report: Report): { what: string; args: string[] }[] {
+    return report.layouts
+        .flatMap((l) => l.problems)
+        .flatMap((p) => {
+            const stop = / 1\) kubectl ([^;]+); 2\) /.exec(p)?.[1];
+            if (!stop || /[>|]/.test(stop)) return [];
+            return [{ what: p.split(" runs today")[0], args: shellWords(stop) }];
+        });
+}
+
+/**
+ * The stack settings the report prints (a cut flow's fix; a finding's reason that ends in a `pulumi config set`), as
+ * the arguments of `pulumi` in the operator's copy of `stack`. A secret or a value read from elsewhere is the
+ * operator's (test/fixtures/live/fixes.ts), never followed here.
+ */
+export function printedConfigSets(report: Report, stack: string): string[][] {
+    const texts = [
+        ...report.flows.flatMap((f) => (f.fix ? [f.fix] : [])),
+        ...report.findings.flatMap((f) =>
+            f.reasons.flatMap((r) => {
+                const at = r.indexOf("pulumi config set ");
+                return at < 0 ? [] : [r.slice(at)];
+            }),
+        ),
+    ];
+    return texts
+        .flatMap(commandsOf)
+        .map(shellWords)
+        .filter(
+            (w) =>
+                w.slice(0, 3).join(" ") === "pulumi config set" &&
+                !w.includes("--secret") &&
+                !w.some((x) => /[$<>`]/.test(x) && x !== "<stack>"),
+        )
+        .map((w) => {
+            const args = w.slice(1).map((x) => (x === "<stack>" ? stack : x));
+            return args.includes("--stack")
+                ? args
+                : [...args.slice(0, 2), "--stack", stack, ...args.slice(2)];
+        });
 }
 
 /**
