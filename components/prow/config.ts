@@ -200,10 +200,7 @@ export const prowSchema = z.strictObject({
             liveService,
         )
         .optional(),
-    /**
-     * Workloads production runs beside Prow that the first deploy leaves running and that call Prow's Services (an
-     * external plugin calling ghproxy), by workload name, as `npm run adopt` prints them: each Service's policy admits them.
-     */
+    /** Live workloads left running that call Prow's Services, as `npm run adopt` prints them: their policies admit them. */
     liveCallers: z.record(k8sName("coverage"), liveCaller).optional(),
     /** The jobs' extra dockerd flags (default: the environment's). */
     jobsDockerFlags: dockerFlags.optional(),
