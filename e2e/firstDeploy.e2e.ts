@@ -17,7 +17,7 @@ import { PROW_LIVE } from "../test/fixtures/live/prow";
 import { PROW_TODAY } from "../test/fixtures/live/prowToday";
 import { THOTH_LIVE } from "../test/fixtures/live/thoth";
 import { classification, deniedFlows, externalDeleted, liveIds } from "../test/fixtures/live/checks";
-import { LiveSystem } from "../test/fixtures/live/types";
+import { LiveSystem, liveObjects } from "../test/fixtures/live/types";
 import { detectToolchain, engineStack } from "./engine";
 import {
     PlannedStep,
@@ -497,6 +497,44 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
             assert.ok(
                 PROVED.flatMap((live) => deniedFlows(live, denyOnly)).length > 0,
                 "control: with only the policies that admit nothing, no flow was denied",
+            );
+        });
+
+        it("every live ConfigMap the up adopts holds the program's keys as planned and keeps every other key it had (server-side apply writes only what the program owns)", function () {
+            assert.ok(steps.length > 0, "the up step did not run");
+            const planned = new Map<string, Record<string, string>>();
+            for (const step of steps)
+                if (step.type === "kubernetes:core/v1:ConfigMap") {
+                    const i = step.inputs as {
+                        metadata: { name: string; namespace: string };
+                        data?: Record<string, string>;
+                    };
+                    planned.set(`${i.metadata.namespace}/${i.metadata.name}`, i.data ?? {});
+                }
+            const written: string[] = [];
+            const kept: string[] = [];
+            const wrong: string[] = [];
+            for (const live of PROVED)
+                for (const o of liveObjects(live).filter((x) => x.kind === "ConfigMap")) {
+                    const ns = o.metadata.namespace ?? "";
+                    const id = `${ns}/${o.metadata.name}`;
+                    const mine = planned.get(id);
+                    if (!mine) continue;
+                    const server = JSON.parse(
+                        kubectl.ok(["get", "configmap", o.metadata.name, "-n", ns, "-o", "json"]),
+                    ) as { data?: Record<string, string> };
+                    for (const [key, value] of Object.entries(mine))
+                        if (server.data?.[key] === value) written.push(`${id} ${key}`);
+                        else wrong.push(`${id} ${key}: not the program's value`);
+                    for (const [key, value] of Object.entries((o.data ?? {}) as Record<string, string>))
+                        if (key in mine) continue;
+                        else if (server.data?.[key] === value) kept.push(`${id} ${key}`);
+                        else wrong.push(`${id} ${key}: its live value is gone`);
+                }
+            assert.deepEqual(wrong, []);
+            assert.ok(written.length > 0, "no live ConfigMap was adopted");
+            log(
+                `adopted ConfigMaps: ${written.length} keys as planned, ${kept.length} live keys kept (${kept.join(", ") || "none"})`,
             );
         });
 
