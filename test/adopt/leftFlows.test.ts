@@ -206,8 +206,18 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
         assert.equal(exitCode(r), 2);
     });
 
-    it("every flow of today's fixture (hook to each external plugin, the GitHub clients to ghproxy) is admitted by the committed plan after the report's ghproxy fixes; control: the whole-namespace deny cuts hook's calls to every plugin", () => {
-        assert.deepEqual(deniedFlows(PROW_TODAY, committed), []);
+    it("every flow of today's fixture (hook to each external plugin, the GitHub clients to ghproxy, the jobs to the proxy) is admitted by the committed plan after the report's fixes; control: the whole-namespace deny cuts hook's calls to every plugin", async () => {
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, committed, {});
+        const proxyFix = r.flows.find((f) =>
+            f.to.startsWith("Service kubevirt-prow/docker-mirror-proxy:3128 "),
+        )?.fix;
+        assert.ok(proxyFix, renderReport(r));
+        // Before the proxy's fix, the jobs' flow is the one denied, by their egress lock.
+        assert.deepEqual(
+            deniedFlows(PROW_TODAY, committed).map((d) => d.split(" (")[0]),
+            ["ProwJob pods of preset-docker-mirror-proxy"],
+        );
+        assert.deepEqual(deniedFlows(PROW_TODAY, await followed(`${callersFix} && ${proxyFix}`)), []);
         const cut = deniedFlows(PROW_TODAY, withWholeNamespaceDeny());
         for (const p of PLUGINS)
             assert.ok(
