@@ -1,5 +1,6 @@
 import { sourcedImages } from "../shared/confirmedImages";
-import { jobsReachRepair, liveCallerRepair } from "./jobsReach";
+import { jobsReachRepair } from "./jobsReach";
+import { liveCallerRepair } from "./liveCallers";
 import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../config/unconfirmedImage";
 import { CLAIM_NAMES, COMPONENTS, IMAGE_KEYS } from "./catalog";

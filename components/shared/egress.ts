@@ -76,7 +76,6 @@ export interface LiveServiceRef {
     selector: Record<string, string>;
 }
 
-/** How a system admits a flow its egress lock cuts: the policy a stack setting makes it write, and that setting. */
 /**
  * How a system admits the call of a workload it leaves running (`caller`: its namespace, name and selector) to one of
  * its Services, which that Service's ingress policy cuts: the policy a stack setting makes it write, and that setting.
@@ -86,6 +85,7 @@ export type CallerRepair = (
     service: LiveServiceRef,
 ) => { policy: NetworkPolicy; fix: string } | undefined;
 
+/** How a system admits a flow its egress lock cuts: the policy a stack setting makes it write, and that setting. */
 export type EgressRepair = (
     namespace: string,
     service: LiveServiceRef,
