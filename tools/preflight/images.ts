@@ -1,5 +1,6 @@
 import { INTERNAL_REGISTRY, parseImageRef } from "../../components/shared/imageRef";
 import { KubeObject, at, objectId } from "../adopt/model";
+import { ROLE_KINDS, podTemplateOf } from "../adopt/roles";
 
 /** One place an image is used: the object and the container (or ImageStream tag). */
 export interface ImageUse {
@@ -13,23 +14,11 @@ type PodSpec = {
     initContainers?: { name: string; image?: string }[];
 };
 
-/** The pod spec of a workload kind, wherever the kind keeps it. */
+/** The pod spec of a workload kind, wherever the kind keeps it (a Job's too: its images run as well). */
 function podSpecOf(o: KubeObject): PodSpec | undefined {
-    switch (o.kind) {
-        case "Pod":
-            return o.spec as PodSpec;
-        case "CronJob":
-            return at(o, "spec", "jobTemplate", "spec", "template", "spec") as PodSpec | undefined;
-        case "Deployment":
-        case "StatefulSet":
-        case "DaemonSet":
-        case "ReplicaSet":
-        case "Job":
-        case "DeploymentConfig":
-            return at(o, "spec", "template", "spec") as PodSpec | undefined;
-        default:
-            return undefined;
-    }
+    if (o.kind === "Pod") return o.spec as PodSpec;
+    if (![...ROLE_KINDS, "Job"].includes(o.kind)) return undefined;
+    return at(podTemplateOf(o), "spec") as PodSpec | undefined;
 }
 
 /**
