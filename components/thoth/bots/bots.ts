@@ -15,7 +15,6 @@ import { Regidores } from "./regidores";
 import { ReviewManager } from "./reviewManager";
 import { SESHETA_BOTS, SeshetaFamily, seshetaSecretData } from "./sesheta";
 
-/** Arguments of {@link Bots}. */
 export interface BotsArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.bots` section as its check refined it; only enabled bots are deployed. */
     bots: CheckedBots;

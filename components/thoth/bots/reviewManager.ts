@@ -5,7 +5,6 @@ import { sized } from "../../shared/resources";
 import { BotEndpoint, BotFamily, BotFamilyArgs } from "./botkit";
 import { BotsConfig } from "../config";
 
-/** Arguments of {@link ReviewManager}. */
 export interface ReviewManagerArgs extends BotFamilyArgs {
     entry: NonNullable<BotsConfig["review-manager"]>;
     /** Secret sesheta-secret: review-manager acts as the Sesheta account. */

@@ -9,7 +9,6 @@ import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
 import { AccountHandle } from "../../shared/handles";
 import { serviceAccountTokenSecret, tokenOf } from "../token";
 
-/** Arguments of {@link ZuulNodepool}. */
 export interface ZuulNodepoolArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /**
      * The `thoth.nodepool` section, with the host:port of the cluster's API server (`thoth.apiServer`, which the check

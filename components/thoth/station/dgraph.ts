@@ -27,7 +27,6 @@ import { SECRET_KEYS } from "../secrets";
 /** Dgraph's section as the check refined it (hosts resolved). */
 type CheckedDgraph = NonNullable<CheckedStation["dgraph"]>;
 
-/** Arguments of {@link Dgraph}. */
 export interface DgraphArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.station.dgraph` section as its check refined it. */
     dgraph: CheckedDgraph;

@@ -9,7 +9,6 @@ import { StationTier, stationNamespaces, tierNamespaces } from "./tiers";
 import { AccountHandle } from "../../shared/handles";
 import { serviceAccountTokenSecret, tokenOf } from "../token";
 
-/** Arguments of {@link Station}. */
 export interface StationArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.station` section as its check refined it. */
     station: CheckedStation;
@@ -29,6 +28,8 @@ export class Station extends SystemPart<ThothSection, KubernetesContext> {
     public readonly namespaces: Record<StationTier, string>;
     /** Namespace components, by namespace name: objects placed with one's `name` are made after it. */
     public readonly namespaceResources: Record<string, Namespace> = {};
+    /** Each namespace's name from its Namespace, by plain name: what an object there is placed with. */
+    public readonly namespaceRefs: Record<string, pulumi.Output<string>> = {};
     /** `<namespace>/<name>` of the ops service account. */
     public readonly opsServiceAccount: string;
     /** The ops service account's token, secret. */
@@ -46,6 +47,7 @@ export class Station extends SystemPart<ThothSection, KubernetesContext> {
             : [];
         for (const ns of stationNamespaces(station.environment)) {
             this.namespaceResources[ns] = this.namespace(station, ns, dataNamespaces.includes(ns));
+            this.namespaceRefs[ns] = this.namespaceResources[ns].name;
         }
         this.opsServiceAccount = `${this.namespaces.infra}/${station.opsServiceAccount}`;
         this.opsToken = this.opsAccountToken(station.opsServiceAccount);
@@ -58,7 +60,7 @@ export class Station extends SystemPart<ThothSection, KubernetesContext> {
 
     /** The name of `tier`'s namespace from its Namespace: what the tier's objects are placed with. */
     namespaceOf(tier: StationTier): pulumi.Output<string> {
-        return this.namespaceResources[this.namespaces[tier]].name;
+        return this.namespaceRefs[this.namespaces[tier]];
     }
 
     /** One namespace of the environment, with thoth-ops (in the infra tier's) and its bindings. */

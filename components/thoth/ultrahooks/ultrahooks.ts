@@ -16,7 +16,6 @@ import { THOTH_PART_OF } from "../identity";
 import { ultrahookApiKeySecret } from "../secrets";
 import { resolveDestination } from "./destinations";
 
-/** Arguments of {@link Ultrahooks}. */
 export interface UltrahooksArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.ultrahooks` section (enabled). */
     hooks: Extract<CheckedUltrahooks, { enabled: true }>;

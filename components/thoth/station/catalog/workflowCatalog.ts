@@ -131,7 +131,6 @@ interface RenderedObject {
     [field: string]: unknown;
 }
 
-/** Arguments of {@link WorkflowCatalog}. */
 export interface WorkflowCatalogArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The catalog's settings (`thoth.station.modules.catalog`, enabled). */
     catalog: CatalogConfig;

@@ -16,7 +16,6 @@ import { defaultHost, thothApp } from "../../identity";
 import { StationReads } from "../stationEnv";
 import { GRAPH_CLAIM, liveLabelsOf } from "../../live";
 
-/** Arguments of {@link KnowledgeGraph}. */
 export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The graph tier's namespace. */
     namespace: string;

@@ -200,7 +200,6 @@ export function cronWorkflowObject(
     };
 }
 
-/** Arguments of {@link PrescriptionsRefresh}. */
 export interface PrescriptionsRefreshArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The backend tier's namespace (test: thoth-test-core), which holds Secrets kebechet and prescriptions. */
     namespace: string;

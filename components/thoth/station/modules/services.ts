@@ -134,7 +134,6 @@ function serviceContainer(
     };
 }
 
-/** Arguments of {@link StationServices}. */
 export interface StationServicesArgs extends SystemArgs<ThothSection, KubernetesContext> {
     environment: StationEnvironment;
     namespaces: Record<StationTier, string>;

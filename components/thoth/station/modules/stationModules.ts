@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RouteAudienceConfig, allowListAudience } from "../../../config/routeAudience";
 import { ExposureAudience } from "../../../shared/portPurpose";
 import { METRICS_AUDIENCE_KEY } from "../../config";
-import { placedGrants, placedIn } from "./placement";
+import { NamespaceRefs, placedGrants, placedIn } from "./placement";
 import { PodSelector, recordPods } from "../../../shared/network";
 import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
 import type { ConfigMapHandle } from "../../../shared/handles";
@@ -70,7 +70,6 @@ function recordWorkflowPods(
 /** The modules' section as the check refined it (with the base domain of their Routes). */
 type CheckedModules = NonNullable<CheckedStation["modules"]>;
 
-/** Arguments of {@link StationModules}. */
 export interface StationModulesArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.station` section as its check refined it. */
     station: CheckedStation;
@@ -108,11 +107,13 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
     public readonly publicUrls: Record<string, string>;
     readonly #args: StationModulesArgs;
     readonly #namespaces: Record<StationTier, string>;
+    readonly #refs: NamespaceRefs;
 
     constructor(name: string, args: StationModulesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:StationModules", name, args, opts);
         this.#args = args;
         this.#namespaces = args.env.namespaces;
+        this.#refs = args.env.namespaceRefs;
         const configMaps = this.configMaps();
         // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
         // (a missing key fails container creation) and nothing else of the station's configuration.
@@ -134,18 +135,6 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         this.registerOutputs({ publicUrls: this.publicUrls });
     }
 
-    /** The name of namespace `ns` from its Namespace: what an object there is placed with. */
-    private placed(ns: string): pulumi.Output<string> {
-        return this.#args.env.namespaceResources[ns].name;
-    }
-
-    /** Every namespace's name from its Namespace, by plain name. */
-    private namespaceRefs(): Record<string, pulumi.Output<string>> {
-        return Object.fromEntries(
-            Object.entries(this.#args.env.namespaceResources).map(([ns, resource]) => [ns, resource.name]),
-        );
-    }
-
     /** Shared configuration: the ConfigMaps every module of a namespace reads. */
     private configMaps(): PlainConfigMap[] {
         const { modules, station } = this.#args;
@@ -159,7 +148,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 new PlainConfigMap(
                     this.childName(`${cm.namespace}-configmap-${cm.name}`),
                     {
-                        namespace: this.placed(cm.namespace),
+                        namespace: this.#refs[cm.namespace],
                         name: cm.name,
                         app: thothApp(cm.name, "config"),
                         data: cm.data,
@@ -182,7 +171,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
             (plan) =>
                 new ConfigSecret(
                     this.childName(`${plan.namespace}-secret-${plan.name}`),
-                    { ...plan.args, namespace: this.placed(plan.namespace) },
+                    { ...plan.args, namespace: this.#refs[plan.namespace] },
                     // Kept with the data it unlocks, where the stack keeps long-lived data.
                     this.child(plan.stateful ? statefulOptions(protectStateful) : {}),
                 ),
@@ -211,7 +200,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
             config: this.config,
             context: this.context,
             namespace,
-            namespaceRef: this.placed(namespace),
+            namespaceRef: this.#refs[namespace],
             domain: modules.domain,
             metricsAudience: metricsAudience(modules),
             images: modules.images,
@@ -243,7 +232,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 context: this.context,
                 environment: station.environment,
                 namespaces: this.#namespaces,
-                namespaceRefs: this.namespaceRefs(),
+                namespaceRefs: this.#refs,
                 domain: modules.domain,
                 metricsAudience: metricsAudience(modules),
                 modules,
@@ -266,10 +255,10 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 this.childName(`${account.name}-${account.namespace}`),
                 {
                     cluster: this.context.cluster,
-                    namespace: placedIn(this.namespaceRefs(), account.namespace),
+                    namespace: placedIn(this.#refs, account.namespace),
                     name: account.name,
                     app: thothApp(account.name, "workflows"),
-                    grants: placedGrants(this.namespaceRefs(), account.grants),
+                    grants: placedGrants(this.#refs, account.grants),
                     createAccount: account.createAccount,
                 },
                 this.child(),
@@ -287,7 +276,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 config: this.config,
                 context: this.context,
                 namespaces: this.#namespaces,
-                namespaceRefs: this.namespaceRefs(),
+                namespaceRefs: this.#refs,
                 images: modules.images,
                 sizing: STATION_SIZING[station.environment],
                 hibernated: modules.hibernated,
@@ -310,10 +299,10 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 this.childName(sa),
                 {
                     cluster: this.context.cluster,
-                    namespace: placedIn(this.namespaceRefs(), this.#namespaces[job.tier]),
+                    namespace: placedIn(this.#refs, this.#namespaces[job.tier]),
                     name: sa,
                     app: thothApp(sa, "job"),
-                    grants: placedGrants(this.namespaceRefs(), grants[sa] ?? []),
+                    grants: placedGrants(this.#refs, grants[sa] ?? []),
                 },
                 this.child(),
             ).handle;
@@ -330,7 +319,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 config: this.config,
                 context: this.context,
                 namespace,
-                namespaceRef: this.placed(namespace),
+                namespaceRef: this.#refs[namespace],
                 image: this.#args.modules.images.prescriptionsRefresh,
                 reads: reads(namespace),
                 account: this.#backendArgo.workflowAccount,
@@ -375,7 +364,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         for (const { namespace, stream } of catalogImageStreamPlan(this.#namespaces)) {
             new ImageStream(
                 this.childName(`${namespace}-imagestream-${stream.name}`),
-                { ...catalogImageStreamArgs(namespace, stream), namespace: this.placed(namespace) },
+                { ...catalogImageStreamArgs(namespace, stream), namespace: this.#refs[namespace] },
                 this.child(),
             );
         }
@@ -403,7 +392,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 context: this.context,
                 restart,
                 targets,
-                namespaceRefs: this.namespaceRefs(),
+                namespaceRefs: this.#refs,
             },
             this.child(),
         );

@@ -75,7 +75,6 @@ export interface VerifiedApi {
     target: VerifyTarget;
 }
 
-/** Arguments of {@link StationVerify}. */
 export interface StationVerifyArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The APIs to check, each with the Workload the check calls through its Service and waits for. */
     apis: VerifiedApi[];

@@ -21,7 +21,6 @@ export interface RestartTarget {
     tiers: StationTier[];
 }
 
-/** Arguments of {@link WatcherRestart}. */
 export interface WatcherRestartArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** `thoth.station.watcherRestart`, enabled. */
     restart: WatcherRestartConfig;
