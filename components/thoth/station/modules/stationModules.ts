@@ -22,7 +22,7 @@ import { thothApp } from "../../identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
 import { PeriodicJobs, PeriodicPlan, periodicPlans } from "./periodic";
 import { PrescriptionsRefresh } from "./prescriptionsRefresh";
-import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
+import { WorkflowAccount, revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "../sizing";
@@ -251,19 +251,24 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
             revsolverAccount(this.#namespaces, this.#args.modules.catalog),
         ];
         for (const account of accounts) {
-            new ServiceAccount(
-                this.childName(`${account.name}-${account.namespace}`),
-                {
-                    cluster: this.context.cluster,
-                    namespace: placedIn(this.#refs, account.namespace),
-                    name: account.name,
-                    app: thothApp(account.name, "workflows"),
-                    grants: placedGrants(this.#refs, account.grants),
-                    createAccount: account.createAccount,
-                },
-                this.child(),
-            );
+            this.account(`${account.name}-${account.namespace}`, "workflows", account);
         }
+    }
+
+    /** A station account of `component`, it and its grants placed with their Namespaces. */
+    private account(key: string, component: string, account: WorkflowAccount): ServiceAccount {
+        return new ServiceAccount(
+            this.childName(key),
+            {
+                cluster: this.context.cluster,
+                namespace: placedIn(this.#refs, account.namespace),
+                name: account.name,
+                app: thothApp(account.name, component),
+                grants: placedGrants(this.#refs, account.grants),
+                createAccount: account.createAccount,
+            },
+            this.child(),
+        );
     }
 
     /** The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler). */
@@ -295,17 +300,8 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         for (const job of plans) {
             const sa = job.serviceAccount;
             if (!sa || accounts[sa]) continue;
-            accounts[sa] = new ServiceAccount(
-                this.childName(sa),
-                {
-                    cluster: this.context.cluster,
-                    namespace: placedIn(this.#refs, this.#namespaces[job.tier]),
-                    name: sa,
-                    app: thothApp(sa, "job"),
-                    grants: placedGrants(this.#refs, grants[sa] ?? []),
-                },
-                this.child(),
-            ).handle;
+            const namespace = this.#namespaces[job.tier];
+            accounts[sa] = this.account(sa, "job", { name: sa, namespace, grants: grants[sa] ?? [] }).handle;
         }
         return accounts;
     }
