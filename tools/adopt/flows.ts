@@ -13,7 +13,7 @@ import { labelSelectorMatches, serviceSelects } from "../../components/shared/la
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
 import { CallerRepair, EgressRepair, LiveServiceRef } from "../../components/shared/egress";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
-import { containersOf, podTemplateOf, programNames } from "./roles";
+import { ROLE_KINDS, containersOf, podTemplateOf, programNames } from "./roles";
 import { serviceOfHost } from "./serviceHost";
 import { POD_RUNNING_KINDS } from "./selectors";
 
@@ -245,7 +245,6 @@ export function podOf(o: KubeObject): PodEndpoint {
     return { namespace: o.metadata.namespace ?? "", labels, namedPorts };
 }
 
-const WORKLOAD_KINDS = [...POD_RUNNING_KINDS, "CronJob"];
 /** A caller that is the same before and after the up (a namespace's pods, the router). */
 const always = (e: End) => ({ today: [e], after: [e] });
 /** A namespace no policy of the program's names: where an unknown caller of a Service may run. */
@@ -275,7 +274,7 @@ export interface FlowInputs {
 export function cutFlows(inputs: FlowInputs): FlowCut[] {
     const { live, desired } = inputs;
     const leftIds = new Set(inputs.leftBehind.filter((l) => !l.replacedBy).map((l) => l.id));
-    const left = live.filter((o) => WORKLOAD_KINDS.includes(o.kind) && leftIds.has(objectId(o)));
+    const left = live.filter((o) => ROLE_KINDS.includes(o.kind) && leftIds.has(objectId(o)));
     if (left.length === 0) return [];
     const planned = new Set(desired.map(objectId));
     const livePolicies = live.filter((o) => o.kind === "NetworkPolicy") as unknown as NetworkPolicy[];
@@ -301,7 +300,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
     const successor = (w: KubeObject) =>
         desired.find(
             (d) =>
-                WORKLOAD_KINDS.includes(d.kind) &&
+                ROLE_KINDS.includes(d.kind) &&
                 d.metadata.name === w.metadata.name &&
                 (d.metadata.namespace ?? "") === (w.metadata.namespace ?? ""),
         );
@@ -317,7 +316,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
         ...live.filter((s) => s.kind === "Service" && !planned.has(objectId(s))),
         ...desired.filter((s) => s.kind === "Service"),
     ];
-    const liveWorkloads = live.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+    const liveWorkloads = live.filter((o) => ROLE_KINDS.includes(o.kind));
     const newWorkloads = desired.filter(
         (d) => POD_RUNNING_KINDS.includes(d.kind) && !liveWorkloads.some((w) => successor(w) === d),
     );

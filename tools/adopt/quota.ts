@@ -4,6 +4,7 @@ import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
+import { podTemplateOf } from "./roles";
 import { mountedClaims } from "./claims";
 import { neverBeside } from "./handover";
 
@@ -200,10 +201,11 @@ function surgeOf(value: unknown, replicas: number): number {
 export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undefined {
     const name = kindAndName(o);
     const replicas = Number(at(o, "spec", "replicas") ?? 1);
-    const runs = (spec: unknown, pods: number, surge = 0, recreate = false): QuotaWorkload => ({
+    const spec = (o.kind === "Pod" ? at(o, "spec") : at(podTemplateOf(o), "spec")) as PodSpec;
+    const runs = (pods: number, surge = 0, recreate = false): QuotaWorkload => ({
         name,
         system,
-        spec: spec as PodSpec,
+        spec,
         pods,
         surge,
         recreate,
@@ -212,20 +214,18 @@ export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undef
         case "Deployment": {
             const recreate = at(o, "spec", "strategy", "type") === "Recreate";
             const maxSurge = at(o, "spec", "strategy", "rollingUpdate", "maxSurge") ?? "25%";
-            const surge = recreate ? 0 : surgeOf(maxSurge, replicas);
-            return runs(at(o, "spec", "template", "spec"), replicas, surge, recreate);
+            return runs(replicas, recreate ? 0 : surgeOf(maxSurge, replicas), recreate);
         }
         case "StatefulSet":
-            return runs(at(o, "spec", "template", "spec"), replicas, 0, true);
+            return runs(replicas, 0, true);
         case "CronJob": {
-            const job = at(o, "spec", "jobTemplate", "spec");
-            const pods = at(o, "spec", "suspend") === true ? 0 : Number(at(job, "parallelism") ?? 1);
-            return runs(at(job, "template", "spec"), pods);
+            const parallelism = at(o, "spec", "jobTemplate", "spec", "parallelism");
+            return runs(at(o, "spec", "suspend") === true ? 0 : Number(parallelism ?? 1));
         }
         case "Job":
-            return runs(at(o, "spec", "template", "spec"), Number(at(o, "spec", "parallelism") ?? 1));
+            return runs(Number(at(o, "spec", "parallelism") ?? 1));
         case "Pod":
-            return runs(at(o, "spec"), 1);
+            return runs(1);
         default:
             return undefined;
     }

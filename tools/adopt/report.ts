@@ -90,15 +90,7 @@ export function buildReport(
     findings: readonly Finding[],
     leftBehind: readonly LeftBehind[],
     openstack: readonly CloudResource[],
-    clusters: {
-        prerequisites?: readonly PrerequisiteCheck[];
-        unreachable?: readonly Unreachable[];
-        databases?: readonly DatabaseTakeover[];
-        quotas?: readonly QuotaCheck[];
-        placements?: readonly PlacementCheck[];
-        layouts?: readonly LayoutCheck[];
-        flows?: readonly FlowCut[];
-    } = {},
+    clusters: Partial<ClusterResult> & { unreachable?: readonly Unreachable[] } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
     for (const f of findings) counts[f.verdict]++;

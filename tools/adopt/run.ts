@@ -91,17 +91,12 @@ export async function inspectCluster(
     const definedHere = programKinds(objects);
     const prerequisites = await checkPrerequisites(cluster, neededPrerequisites(desired), api);
 
-    const namespaces = [
-        ...new Set([
-            ...objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
-            ...objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n),
-        ]),
-    ].sort();
     const systemOfNamespace = new Map<string, string>();
     for (const d of desired) {
         const ns = d.object.kind === "Namespace" ? d.object.metadata.name : d.object.metadata.namespace;
         if (ns && !systemOfNamespace.has(ns)) systemOfNamespace.set(ns, d.system);
     }
+    const namespaces = [...systemOfNamespace.keys()].sort();
     // Only namespaced kinds: what is left behind is looked for in the program's namespaces.
     const listed = kinds.filter(([v, k]) => served.get(`${v}/${k}`) === "namespaced");
     const live = (

@@ -2,11 +2,11 @@ import { KubeError, describeError } from "../adopt/kube";
 import { pool } from "../cli/pool";
 import { RunbookTable } from "../conformance/schema";
 import { objectDrift } from "./analyse";
-import { EnginePreview, changes, replaces } from "./engine";
+import { EnginePreview, EngineStep, changes, replaces } from "./engine";
 import { LiveCluster } from "./kube";
 import { ClusterController, CLUSTER_CONTROLLERS } from "./managers";
 import { removalPatch, patchCommand } from "./procedure";
-import { DriftReport } from "./report";
+import { DriftReport, NextStep } from "./report";
 import { ManagedObject, describeObject } from "./state";
 import { runbookSteps } from "./steps";
 import { exclusions, LiveObject, resourceKey, unmanagedObjects } from "./unmanaged";
@@ -69,9 +69,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
                 if (uid) uids.add(uid);
                 const step = input.preview.steps.get(o.urn);
                 const drift = objectDrift(o, l, step, controllers);
-                const next = changes(step)
-                    ? { op: step!.op, paths: step!.diffs.map((d) => d.path), errors: step!.errors }
-                    : undefined;
+                const next = changes(step) ? nextStep(step!) : undefined;
                 if (drift) {
                     report.drifted.push({
                         ...drift,
@@ -139,15 +137,15 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
     // Resources the engine changes that are no cluster object read above (a Command, a random value).
     for (const [urn, step] of input.preview.steps)
         if (!named.has(urn) && changes(step) && step.op !== "create")
-            report.restored.push({
-                urn,
-                object: urn,
-                op: step.op,
-                paths: step.diffs.map((d) => d.path),
-                errors: step.errors,
-            });
+            report.restored.push({ urn, object: urn, ...nextStep(step) });
     return report;
 }
+
+const nextStep = (step: EngineStep): NextStep => ({
+    op: step.op,
+    paths: step.diffs.map((d) => d.path),
+    errors: step.errors,
+});
 
 /** The command that removes what others added to `o`, once the API server has accepted it in a dry run. */
 async function provedRemoval(
