@@ -57,13 +57,10 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
             `the API server could not be reached${typeof cause === "string" ? ` (${cause})` : ""}`,
         );
     };
-    let uid: string | undefined;
-    try {
-        const ns = await within(kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: "kube-system" }));
-        uid = ns.metadata?.uid;
-    } catch (err) {
-        throw why(err);
-    }
+    const ns = await within(kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: "kube-system" })).catch(
+        (err: unknown) => Promise.reject(why(err)),
+    );
+    const uid = ns.metadata?.uid;
     if (!uid) throw new ProbeError("the kube-system namespace has no uid");
     if (!openshift) return { uid };
     try {

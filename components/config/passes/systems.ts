@@ -116,9 +116,8 @@ export function checkSystem(
     const unconfirmed = local ? [] : deployedImages(def, cfg, outcome.section, input.tier).problems;
     const stopped = new Set(unconfirmed.map((p) => p.key));
     const marked = local ? [] : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
-    const images = [...unconfirmed, ...marked];
     const router = def.target === "kubernetes" ? ingressNamespaceProblems(cfg.cluster, input.clusters) : [];
-    const own = [...images, ...router];
+    const own = [...unconfirmed, ...marked, ...router];
     return {
         ...outcome,
         problems: [...outcome.problems, ...own],
