@@ -520,15 +520,18 @@ function judge(
             const cutBy: string[] = [];
             const src = f.endpoint;
             let fix: string | undefined;
+            // A repair is printed only once the policy it adds admits this very flow.
+            const proved = (repair: ReturnType<EgressRepair | CallerRepair>) =>
+                repair && admitted({ ...after, policies: [...after.policies, repair.policy] }, f, t)
+                    ? repair.fix
+                    : undefined;
             if ("namespace" in src && !egressAllowed(after, src, t.endpoint, port)) {
                 cutBy.push(
                     ...after.policies
                         .filter((p) => isolatesEgress(p) && selectsPod(p, src))
                         .map((p) => `${p.metadata.namespace}/${p.metadata.name} (egress of ${f.what})`),
                 );
-                const repair = flow.service && inputs.egressRepair?.(src.namespace, flow.service);
-                const repaired = repair && { ...after, policies: [...after.policies, repair.policy] };
-                if (repaired && admitted(repaired, f, t)) fix = repair.fix;
+                fix = proved(flow.service && inputs.egressRepair?.(src.namespace, flow.service));
             }
             if ("namespace" in t.endpoint && !ingressAllowed(after, src, t.endpoint as PodEndpoint, port)) {
                 cutBy.push(
@@ -536,9 +539,7 @@ function judge(
                         .filter((p) => isolatesIngress(p) && selectsPod(p, t.endpoint))
                         .map((p) => `${p.metadata.namespace}/${p.metadata.name} (ingress of ${t.what})`),
                 );
-                const repair = !fix && flow.service && callerRepairOf(f, flow.service, inputs);
-                const repaired = repair && { ...after, policies: [...after.policies, repair.policy] };
-                if (repaired && admitted(repaired, f, t)) fix = repair.fix;
+                fix ??= proved(flow.service && callerRepairOf(f, flow.service, inputs));
             }
             record(cuts, inputs, {
                 workload: flow.workload,

@@ -4,7 +4,7 @@ import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
-import { podTemplateOf } from "./roles";
+import { podSpecOf } from "./roles";
 import { mountedClaims } from "./claims";
 import { neverBeside } from "./handover";
 
@@ -201,7 +201,7 @@ function surgeOf(value: unknown, replicas: number): number {
 export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undefined {
     const name = kindAndName(o);
     const replicas = Number(at(o, "spec", "replicas") ?? 1);
-    const spec = (o.kind === "Pod" ? at(o, "spec") : at(podTemplateOf(o), "spec")) as PodSpec;
+    const spec = podSpecOf(o) as PodSpec;
     const runs = (pods: number, surge = 0, recreate = false): QuotaWorkload => ({
         name,
         system,

@@ -44,6 +44,11 @@ export function podTemplateOf(o: KubeObject): unknown {
         : at(o, "spec", "template");
 }
 
+/** The spec of a workload's pods (a Pod's own, a CronJob's through its job template). */
+export function podSpecOf(o: KubeObject): unknown {
+    return o.kind === "Pod" ? at(o, "spec") : at(podTemplateOf(o), "spec");
+}
+
 /** The containers a workload's pods run (a CronJob's through its job template). */
 export function containersOf(o: KubeObject): V1Container[] {
     const containers = (at(podTemplateOf(o), "spec", "containers") ?? []) as V1Container[];

@@ -228,6 +228,7 @@ export async function inspectCluster(
         const replacedBy = match && !l.replacedBy ? roleReplacement(match) : undefined;
         if (replacedBy) l.replacedBy = replacedBy;
     }
+    const definitionIn = (ns: string) => SYSTEMS.find((s) => s.section === systemOfNamespace.get(ns));
     const flows = cutFlows({
         cluster,
         live,
@@ -243,7 +244,7 @@ export async function inspectCluster(
                     o.metadata.namespace === ns &&
                     o.metadata.name === UNTRUSTED_EGRESS_POLICY,
             )
-                ? SYSTEMS.find((s) => s.section === systemOfNamespace.get(ns))?.egressRepair?.(ns, service)
+                ? definitionIn(ns)?.egressRepair?.(ns, service)
                 : undefined,
         // Only a Service the program makes, by the setting of the system it belongs to.
         callerRepair: (caller, service) =>
@@ -253,10 +254,7 @@ export async function inspectCluster(
                     o.metadata.namespace === service.namespace &&
                     o.metadata.name === service.name,
             )
-                ? SYSTEMS.find((s) => s.section === systemOfNamespace.get(service.namespace))?.callerRepair?.(
-                      caller,
-                      service,
-                  )
+                ? definitionIn(service.namespace)?.callerRepair?.(caller, service)
                 : undefined,
     });
     return {

@@ -1,6 +1,6 @@
 import { INTERNAL_REGISTRY, parseImageRef } from "../../components/shared/imageRef";
 import { KubeObject, at, objectId } from "../adopt/model";
-import { ROLE_KINDS, podTemplateOf } from "../adopt/roles";
+import { ROLE_KINDS, podSpecOf } from "../adopt/roles";
 
 /** One place an image is used: the object and the container (or ImageStream tag). */
 export interface ImageUse {
@@ -15,10 +15,8 @@ type PodSpec = {
 };
 
 /** The pod spec of a workload kind, wherever the kind keeps it (a Job's too: its images run as well). */
-function podSpecOf(o: KubeObject): PodSpec | undefined {
-    if (o.kind === "Pod") return o.spec as PodSpec;
-    if (![...ROLE_KINDS, "Job"].includes(o.kind)) return undefined;
-    return at(podTemplateOf(o), "spec") as PodSpec | undefined;
+function workloadPodSpec(o: KubeObject): PodSpec | undefined {
+    return [...ROLE_KINDS, "Job", "Pod"].includes(o.kind) ? (podSpecOf(o) as PodSpec | undefined) : undefined;
 }
 
 /**
@@ -31,7 +29,7 @@ export function imageUses(objects: readonly KubeObject[]): ImageUse[] {
     const streamTags = new Set<string>();
     for (const o of objects) {
         const id = objectId(o);
-        const pod = podSpecOf(o);
+        const pod = workloadPodSpec(o);
         for (const [list, label] of [
             [pod?.containers, "container"],
             [pod?.initContainers, "init container"],
