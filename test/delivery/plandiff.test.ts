@@ -133,6 +133,8 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         repo = path.join(tmp, "repo");
         execFileSync("git", ["clone", "--quiet", "--no-hardlinks", SOURCE, repo]);
         symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
+        // Longer than git's default 7, as a grown repository's unique prefixes become (CI hit one at 8).
+        execFileSync("git", ["config", "core.abbrev", "12"], { cwd: repo });
         writeFileSync(path.join(repo, STAGE), original);
         execFileSync(
             "git",
@@ -197,9 +199,15 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         const run = await planDiffHere(repo, ["--stack", "stage", "--base", "HEAD"]);
         assert.equal(run.status, 2, run.stderr);
         const out = run.stdout;
-        assert.match(
-            out,
-            /^Plan diff of stack stage: HEAD \([0-9a-f]{7}\) → working tree at [0-9a-f]{7} with uncommitted changes\n/,
+        const title =
+            /^Plan diff of stack stage: HEAD \(([0-9a-f]{7,40})\) → working tree at ([0-9a-f]{7,40}) with uncommitted changes\n/.exec(
+                out,
+            );
+        assert.ok(title, out);
+        // Both sides name the one commit HEAD is, spelled alike, however long git's unique prefix has grown.
+        assert.equal(title[1], title[2], title[0]);
+        assert.ok(
+            execFileSync("git", ["-C", repo, "rev-parse", "HEAD"], { encoding: "utf8" }).startsWith(title[1]),
         );
         // One image for every tunnel: each ultrahook Deployment shows the same one-line change.
         assert.ok(out.includes(plannedChange.imageLine), out);
@@ -244,7 +252,7 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         assert.equal(run.status, 1);
         assert.match(
             run.stderr,
-            /working tree at [0-9a-f]{7} with uncommitted changes: the plan of stack stage failed/,
+            /working tree at [0-9a-f]{7,40} with uncommitted changes: the plan of stack stage failed/,
         );
         assert.match(run.stderr, /runbooks:thoth\.ultrahooks\.image/);
         assert.match(run.stderr, /pulumi config set --path/);

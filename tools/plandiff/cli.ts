@@ -51,8 +51,13 @@ function parseArgs(argv: string[]): Args {
     return { stack: values.stack, base: values.base, format, output: values.output };
 }
 
+// Git's own abbreviation: a fixed prefix length can name two objects once the repository grows.
+function abbreviated(root: string, rev: string): string {
+    return git(root, ["rev-parse", "--short", rev]);
+}
+
 function headLabel(root: string): string {
-    const commit = git(root, ["rev-parse", "--short", "HEAD"]);
+    const commit = abbreviated(root, "HEAD");
     const dirty = git(root, ["status", "--porcelain", "--untracked-files=no"]) !== "";
     return `working tree at ${commit}${dirty ? " with uncommitted changes" : ""}`;
 }
@@ -63,7 +68,7 @@ async function main(args: Args, cwd: string): Promise<CommandResult> {
     if (!existsSync(path.join(root, stackFile)))
         throw new PlanDiffError(`--stack ${args.stack}: ${stackFile} does not exist`);
     const commit = resolveCommit(root, args.base);
-    const short = commit.slice(0, 7);
+    const short = abbreviated(root, commit);
     const meta: DiffMeta = {
         stack: args.stack,
         base: commit.startsWith(args.base) ? short : `${args.base} (${short})`,
