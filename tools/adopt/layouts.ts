@@ -1,5 +1,6 @@
 import type { V1PodSpec } from "@kubernetes/client-node";
 import { DesiredObject, Finding, KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
+import { droppedQueueProblems } from "./droppedQueues";
 import { ROLE_KINDS, RoleMatch, blocks, roleProblem, servicesSelecting } from "./roles";
 import { POD_RUNNING_KINDS } from "./selectors";
 
@@ -210,6 +211,7 @@ export function layoutChecks(
         const roles = (options.roles ?? []).filter((m) => namespaces.has(m.live.metadata.namespace ?? ""));
         const byRole = new Set(roles.map((m) => objectId(m.live)));
         for (const m of roles.filter(blocks)) problems.push(roleProblem(m, system));
+        problems.push(...droppedQueueProblems(liveHere, mine, new Set([...byRole, ...replaced]), system));
         const elsewhere = sameJobElsewhere(liveHere, mine, created, replaced);
         if (
             options.production &&

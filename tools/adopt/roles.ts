@@ -327,7 +327,8 @@ export interface RoleMatch {
 
 const CAREFUL: readonly RoleNature[] = ["server", "consumer", "controller"];
 
-function sideOf(objects: readonly KubeObject[], ns: string): Side {
+/** What `objects` have in namespace `ns`: its workloads and Services. */
+export function sideOf(objects: readonly KubeObject[], ns: string): Side {
     const here = objects.filter((o) => (o.metadata.namespace ?? "") === ns);
     return {
         workloads: here.filter((o) => ROLE_KINDS.includes(o.kind)),
