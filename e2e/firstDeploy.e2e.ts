@@ -14,6 +14,7 @@ import { encodeHeader } from "../test/fixtures/dumps";
 import { DATA_SUBDIR } from "../tools/adopt/databases";
 import { PodFiles, podFilesystem } from "./podFiles";
 import { PROW_LIVE } from "../test/fixtures/live/prow";
+import { PACKIT_TODAY } from "../test/fixtures/live/packitToday";
 import { PROW_TODAY } from "../test/fixtures/live/prowToday";
 import { THOTH_LIVE } from "../test/fixtures/live/thoth";
 import { classification, deniedFlows, externalDeleted, liveIds } from "../test/fixtures/live/checks";
@@ -56,9 +57,10 @@ import {
 // then ONE `pulumi up` with adoption on, watched from the API server while it runs.
 
 /**
- * Every Kubernetes system of the prod stack, with Prow in each layout production has had: kubevirt/project-infra@145ec5a
- * (test/fixtures/live/prow.ts) and today's @2c863fd (test/fixtures/live/prowToday.ts, production-only workloads beside
- * Prow). Each layout is its own cluster and its own documented first deploy.
+ * Every Kubernetes system of the prod stack, with Prow and Packit in each layout production has had:
+ * kubevirt/project-infra@145ec5a and packit/deployment@1f79bca (test/fixtures/live/prow.ts, packit.ts), and today's
+ * @2c863fd and @1c48cd8 (prowToday.ts, production-only workloads beside Prow; packitToday.ts, valkey and no tokman).
+ * Each layout is its own cluster and its own documented first deploy.
  */
 const LAYOUTS: readonly { title: string; cluster: string; proved: readonly LiveSystem[] }[] = [
     {
@@ -67,9 +69,9 @@ const LAYOUTS: readonly { title: string; cluster: string; proved: readonly LiveS
         proved: [DIALS_LIVE, PROW_LIVE, PACKIT_LIVE, THOTH_LIVE],
     },
     {
-        title: "first deploy over production with today's Prow (kubevirt/project-infra@2c863fd; kwok, real engine)",
+        title: "first deploy over production with today's Prow and Packit (kubevirt/project-infra@2c863fd, packit/deployment@1c48cd8; kwok, real engine)",
         cluster: "runbooks-e2e-today",
-        proved: [DIALS_LIVE, PROW_TODAY, PACKIT_LIVE, THOTH_LIVE],
+        proved: [DIALS_LIVE, PROW_TODAY, PACKIT_TODAY, THOTH_LIVE],
     },
 ];
 
@@ -256,7 +258,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
             const prepared = await timed("prod copy prepared", () =>
                 firstDeployCopy(
                     kubectl,
-                    PROVED.map((l) => l.system),
+                    PROVED,
                     workDir,
                     (values) =>
                         ((

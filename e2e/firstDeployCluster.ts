@@ -105,23 +105,26 @@ export function clusterSetup(systems: readonly string[]): KubeObject[] {
 }
 
 /**
- * The operator's copy of the prod stack for a first deploy of `systems` on the cluster `kubectl` reaches: the other
+ * The operator's copy of the prod stack for a first deploy of the `proved` fixtures' systems on the cluster `kubectl` reaches: the other
  * systems switched off, each system's fixes (test/fixtures/live/fixes.ts, the ones the offline tests use) and
  * `edit` (what the operator reads off the live cluster) applied to the stack file, the secret keys the fixes name
  * set. Returns the copy and the stack's clusters.
  */
 export function firstDeployCopy(
     kubectl: Kubectl,
-    systems: readonly string[],
+    proved: readonly LiveSystem[],
     workDir: string,
     edit: (values: StackValues) => void = () => {},
 ): { copy: StackCopy; clusters: string[] } {
     const file = readStackFile(FIRST_DEPLOY_STACK, ROOT);
     const values = structuredClone(file.values) as StackValues;
-    onlySystems(values, systems);
-    const secrets = systems.flatMap((s) => {
-        FIRST_DEPLOY_FIXES[s].edit(values);
-        return FIRST_DEPLOY_FIXES[s].secrets;
+    onlySystems(
+        values,
+        proved.map((l) => l.system),
+    );
+    const secrets = proved.flatMap((l) => {
+        FIRST_DEPLOY_FIXES[l.layout].edit(values);
+        return FIRST_DEPLOY_FIXES[l.layout].secrets;
     });
     edit(values);
     const source = path.join(workDir, `Pulumi.${FIRST_DEPLOY_STACK}.yaml`);

@@ -133,7 +133,7 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
 
         // The report on the operator's copy with the fixes: only the workers' StatefulSets (and the database takeover,
         // which needs pods/exec kwok cannot serve) block; each blocking StatefulSet prints its orphan delete.
-        const prepared = firstDeployCopy(kubectl, ["packit"], workDir);
+        const prepared = firstDeployCopy(kubectl, [PACKIT_LIVE], workDir);
         const copy = (own.copy = prepared.copy);
         const json = path.join(workDir, "report.json");
         await adoptReport(copy.dir, kubectl.kubeconfig, prepared.clusters, json);

@@ -31,7 +31,7 @@ describe("first deploy control: a live datastore under another name (kwok, the a
             assert.ok(Date.now() < deadline, "the renamed claim never bound");
             await new Promise((r) => setTimeout(r, 500));
         }
-        const prepared = firstDeployCopy(kubectl, ["dials"], workDir);
+        const prepared = firstDeployCopy(kubectl, [DIALS_LIVE], workDir);
         const copy = (own.copy = prepared.copy);
         const json = path.join(workDir, "report.json");
         const res = await adoptReport(copy.dir, kubectl.kubeconfig, prepared.clusters, json);

@@ -29,15 +29,15 @@ describe("first deploy: live workloads known by their role (kwok, the adoption r
         if (process.env.E2E_KEEP !== "1") for (const c of copies) c.dispose();
     });
 
-    /** The report of the prod stack (its first-deploy fixes, then `edit`) for `systems`, on today's objects. */
+    /** The report of the prod stack (the `proved` fixtures' first-deploy fixes, then `edit`), on today's objects. */
     async function report(
-        systems: readonly string[],
+        proved: readonly LiveSystem[],
         tag: string,
         edit?: Parameters<typeof firstDeployCopy>[3],
     ): Promise<{ code: number; out: string; report: Report }> {
         const { kubectl, workDir } = own;
         const dir = path.join(workDir, tag);
-        const prepared = firstDeployCopy(kubectl, systems, workDir, edit);
+        const prepared = firstDeployCopy(kubectl, proved, workDir, edit);
         copies.push(prepared.copy);
         const json = `${dir}.json`;
         const res = await adoptReport(prepared.copy.dir, kubectl.kubeconfig, prepared.clusters, json);
@@ -56,7 +56,7 @@ describe("first deploy: live workloads known by their role (kwok, the adoption r
 
     it("today's Prow: the one live holder of a role the program adds under another name (label-sync-kubevirt) blocks; production's own workloads are left alone", async function () {
         apply(PROW_TODAY);
-        const { code, out, report: r } = await report(["prow"], "today");
+        const { code, out, report: r } = await report([PROW_TODAY], "today");
         assert.equal(code, 2, out);
         assert.equal(heldAs(r, "CronJob label-sync-kubevirt").length, 1, out);
         const left = new Set(r.leftBehind.map((l) => l.id));
@@ -72,7 +72,7 @@ describe("first deploy: live workloads known by their role (kwok, the adoption r
     it("control: horologium renamed horologium-old, on today's registry: blocks naming horologium's role", async function () {
         own.kubectl.ok(["delete", "deployment", "horologium", "-n", PROW_TODAY.namespace, "--wait=true"]);
         apply(renamed(PROW_TODAY, "horologium", "horologium-old"));
-        const { code, out, report: r } = await report(["prow"], "renamed");
+        const { code, out, report: r } = await report([PROW_TODAY], "renamed");
         assert.equal(code, 2, out);
         const [problem, ...more] = heldAs(r, "Deployment horologium-old");
         assert.equal(more.length, 0, out);
@@ -89,7 +89,7 @@ describe("first deploy: live workloads known by their role (kwok, the adoption r
             code,
             out,
             report: r,
-        } = await report(["packit"], "broker", (values) => {
+        } = await report([PACKIT_LIVE], "broker", (values) => {
             delete (values.packit as { redis: { liveService?: string } }).redis.liveService;
         });
         assert.equal(code, 2, out);
@@ -102,7 +102,7 @@ describe("first deploy: live workloads known by their role (kwok, the adoption r
 
     it("control: one stray Deployment in cms-dials-prod while DIALS runs elsewhere: blocks naming it", async function () {
         apply(onlyStray(DIALS_LIVE));
-        const { code, out, report: r } = await report(["dials"], "stray");
+        const { code, out, report: r } = await report([DIALS_LIVE], "stray");
         assert.equal(code, 2, out);
         const stray = layoutProblems(r).filter((p) => p.startsWith("only workloads of no known role"));
         assert.equal(stray.length, 1, out);
