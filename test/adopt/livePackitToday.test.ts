@@ -93,6 +93,15 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
                 assert.match(problem, /as the Celery broker/);
                 assert.ok(problem.includes(`REDIS_SERVICE_HOST of packit-service`), problem);
                 assert.match(problem, /would add Deployment redis/);
+                // Only the program's broker claim may be the live broker's data: tokman's and the workers' new claims
+                // are no other job's volume.
+                const risks = r.findings.filter((f) => f.verdict === "data-at-risk");
+                assert.deepEqual(
+                    risks.map((f) => f.id),
+                    [`v1/PersistentVolumeClaim/${NS}/redis-pvc`],
+                    text,
+                );
+                assert.match(risks[0].reasons[0], /holds data in valkey-pvc \(Bound, 4Gi, class aws-ebs\)/);
             }),
             { numRuns: 12, seed: 68 },
         );

@@ -52,6 +52,7 @@ export function dataAtRisk(
     claims: readonly ProgramClaim[],
     livePvcs: readonly KubeObject[],
     keptInUse: ReadonlySet<string> = new Set(),
+    mayHold: (c: ProgramClaim, pvc: KubeObject) => boolean = () => true,
 ): Map<string, string> {
     const used = new Set([...claims.map((c) => `${c.namespace}/${c.name}`), ...keptInUse]);
     const live = new Set(livePvcs.map(namespacedName));
@@ -64,7 +65,8 @@ export function dataAtRisk(
             (p) =>
                 (p.metadata.namespace ?? "") === c.namespace &&
                 !used.has(`${c.namespace}/${p.metadata.name}`) &&
-                at(p, "status", "phase") === "Bound",
+                at(p, "status", "phase") === "Bound" &&
+                mayHold(c, p),
         );
         if (holders.length === 0) continue;
         risks.set(
@@ -105,6 +107,51 @@ export function claimsKeptInUse(live: readonly KubeObject[], desired: readonly K
         for (const c of claims) kept.add(`${l.metadata.namespace ?? ""}/${c}`);
     }
     return kept;
+}
+
+/**
+ * Whether a live claim may hold a program claim's data: no live workload mounts it (nothing tells whose data it is),
+ * or one does whose job a program workload using the claim takes: the live workload of its name, a holder of its
+ * role (./roles), one with its image or port (./layouts sameJobElsewhere). A claim another job mounts is that job's
+ * data: "use the live claim's name" would hand one workload another's volume (tokman the broker's).
+ */
+export function mayHoldDataOf(
+    live: readonly KubeObject[],
+    desired: readonly KubeObject[],
+): (c: ProgramClaim, pvc: KubeObject) => boolean {
+    const liveIds = new Set(live.map(objectId));
+    const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
+    const workloads = live.filter((o) => POD_RUNNING_KINDS.includes(o.kind));
+    const byName = new Map(workloads.map((l) => [namespacedName(l), l]));
+    const pairs = new Set<string>();
+    const pair = (program: KubeObject, l: KubeObject) => pairs.add(`${objectId(program)} ${objectId(l)}`);
+    for (const d of desired) {
+        const l = byName.get(namespacedName(d));
+        if (l) pair(d, l);
+    }
+    for (const m of roleMatches(live, desired))
+        for (const r of m.roles) for (const p of r.program) pair(p.object, m.live);
+    for (const s of sameJobElsewhere(live, desired, created, new Set()))
+        for (const p of s.program) pair(p, s.live);
+    const users = (c: ProgramClaim): string[] =>
+        desired
+            .filter(
+                (o) =>
+                    POD_RUNNING_KINDS.includes(o.kind) &&
+                    (objectId(o) === c.madeBy ||
+                        ((o.metadata.namespace ?? "") === c.namespace && mountedClaims(o).includes(c.name))),
+            )
+            .map(objectId);
+    return (c, pvc) => {
+        const mounters = workloads.filter(
+            (l) =>
+                (l.metadata.namespace ?? "") === c.namespace &&
+                [...mountedClaims(l), ...programClaims([l]).map((x) => x.name)].includes(pvc.metadata.name),
+        );
+        const mine = users(c);
+        if (mounters.length === 0 || mine.length === 0) return true;
+        return mounters.some((l) => mine.some((u) => pairs.has(`${u} ${objectId(l)}`)));
+    };
 }
 
 /** Objects the cluster makes by itself in every namespace: never a leftover of the old deployment. */

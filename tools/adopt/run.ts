@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { loadFacts } from "../../components/shared/facts";
 import { strandedServiceReason, strandedServices } from "./services";
-import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims, sharedClaims } from "./claims";
+import {
+    claimsKeptInUse,
+    dataAtRisk,
+    leftBehind,
+    mayHoldDataOf,
+    programClaims,
+    sharedClaims,
+} from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
 import { databaseTakeovers } from "./databases";
 import { handoverOf } from "./handover";
@@ -110,7 +117,7 @@ export async function inspectCluster(
     const claims = programClaims(objects);
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
     const shared = sharedClaims(livePvcs);
-    const risks = dataAtRisk(claims, livePvcs, claimsKeptInUse(live, objects));
+    const risks = dataAtRisk(claims, livePvcs, claimsKeptInUse(live, objects), mayHoldDataOf(live, objects));
     const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
     const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api, shared);
     const placements = await placementChecks(cluster, desired, api);
