@@ -83,8 +83,10 @@ describe("first deploy: live workloads known by their role (kwok, the adoption r
         );
     });
 
-    it("control: Packit's broker declaring no containerPort is still the broker: the program's own Redis beside it blocks", async function () {
-        apply(withoutPorts(PACKIT_LIVE, "redict"));
+    it("control: Packit's broker declaring no containerPort, named by no client's env, is still the broker: the program's own Redis beside it blocks", async function () {
+        const live = withoutPorts(PACKIT_LIVE, "redict");
+        for (const w of live.workloads) for (const c of w.containers) delete c.env?.REDIS_SERVICE_HOST;
+        apply(live);
         const {
             code,
             out,

@@ -55,7 +55,10 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
             ["Deployment redict"],
             text,
         );
-        assert.match(r.layouts[0].problems[0], /port 6379.*would add Deployment redis/);
+        assert.match(
+            r.layouts[0].problems[0],
+            /as the Celery broker \(evidence: Service redict selects its pods, and REDIS_SERVICE_HOST of .*would add Deployment redis/,
+        );
         const c = classification(PACKIT_LIVE, r);
         // Blocking among the live objects: only what the broker's other name and the database takeover gate hold.
         // Among the live objects only the workers block: their claim templates are the 2024 layout's (no sandcastle
