@@ -80,77 +80,99 @@ export function dataAtRisk(
     return risks;
 }
 
+/** The claims a workload's pods mount: its volumes' and, for a StatefulSet, its templates'. */
+function claimsOf(o: KubeObject): string[] {
+    return [...mountedClaims(o), ...programClaims([o]).map((c) => c.name)];
+}
+
+/** A program workload and a live one whose job it takes under another name. */
+export interface Double {
+    program: KubeObject;
+    live: KubeObject;
+}
+
 /**
- * The claims (`<namespace>/<name>`) of live workloads that keep running through the deploy, untouched: neither the
- * program's own objects, nor replaced by a program workload of their name, nor doing the job of one the program adds
- * under another name (./layouts sameJobElsewhere: a second broker, whose data the program's empty one lacks; ./roles:
- * a workload holding the role of one of the program's, whose job the program's takes). Their
- * data is in use where it is, so a new claim of the program is no sign of it being left behind (a broker the program
- * leaves running and uses, as Packit's `redis.liveService`).
+ * The live workloads doing the job of one the program adds under another name, each with that program workload:
+ * ./layouts sameJobElsewhere (its image or port: a second broker, whose data the program's empty one lacks) and
+ * ./roles (a role one of the program's holds).
  */
-export function claimsKeptInUse(live: readonly KubeObject[], desired: readonly KubeObject[]): Set<string> {
+export function doublesOf(live: readonly KubeObject[], desired: readonly KubeObject[]): Double[] {
     const liveIds = new Set(live.map(objectId));
     const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
+    return [
+        ...sameJobElsewhere(live, desired, created, new Set()).flatMap((s) =>
+            s.program.map((program) => ({ program, live: s.live })),
+        ),
+        ...roleMatches(live, desired).flatMap((m) =>
+            m.roles.flatMap((r) => r.program.map((p) => ({ program: p.object, live: m.live }))),
+        ),
+    ];
+}
+
+/**
+ * The claims (`<namespace>/<name>`) of live workloads that keep running through the deploy, untouched: neither the
+ * program's own objects, nor replaced by a program workload of their name, nor one of its `doubles`, whose job the
+ * program's workload takes. Their data is in use where it is, so a new claim of the program is no sign of it being
+ * left behind (a broker the program leaves running and uses, as Packit's `redis.liveService`).
+ */
+export function claimsKeptInUse(
+    live: readonly KubeObject[],
+    desired: readonly KubeObject[],
+    doubles: readonly Double[] = doublesOf(live, desired),
+): Set<string> {
     const mine = new Set(desired.map(objectId));
     const named = new Set(desired.map(namespacedName));
-    const secondJob = new Set([
-        ...sameJobElsewhere(live, desired, created, new Set()).map((s) => objectId(s.live)),
-        ...roleMatches(live, desired).map((m) => objectId(m.live)),
-    ]);
+    const secondJob = new Set(doubles.map((d) => objectId(d.live)));
     const kept = new Set<string>();
     for (const l of live) {
         const key = namespacedName(l);
         if (!POD_RUNNING_KINDS.includes(l.kind) || mine.has(objectId(l)) || named.has(key)) continue;
         if (secondJob.has(objectId(l))) continue;
-        // A StatefulSet's pods mount its templates' claims too.
-        const claims = [...mountedClaims(l), ...programClaims([l]).map((c) => c.name)];
-        for (const c of claims) kept.add(`${l.metadata.namespace ?? ""}/${c}`);
+        for (const c of claimsOf(l)) kept.add(`${l.metadata.namespace ?? ""}/${c}`);
     }
     return kept;
 }
 
+/** The pod-running `objects` by each claim (`<namespace>/<name>`) their pods mount. */
+function mountersByClaim(objects: readonly KubeObject[]): Map<string, KubeObject[]> {
+    const by = new Map<string, KubeObject[]>();
+    for (const o of objects.filter((x) => POD_RUNNING_KINDS.includes(x.kind)))
+        for (const c of new Set(claimsOf(o))) {
+            const key = `${o.metadata.namespace ?? ""}/${c}`;
+            by.set(key, [...(by.get(key) ?? []), o]);
+        }
+    return by;
+}
+
 /**
  * Whether a live claim may hold a program claim's data: no live workload mounts it (nothing tells whose data it is),
- * or one does whose job a program workload using the claim takes: the live workload of its name, a holder of its
- * role (./roles), one with its image or port (./layouts sameJobElsewhere). A claim another job mounts is that job's
- * data: "use the live claim's name" would hand one workload another's volume (tokman the broker's).
+ * or one does whose job a program workload using the claim takes: the live workload of its name, or one of its
+ * `doubles`. A claim another job mounts is that job's data: "use the live claim's name" would hand one workload
+ * another's volume (tokman the broker's).
  */
 export function mayHoldDataOf(
     live: readonly KubeObject[],
     desired: readonly KubeObject[],
+    doubles: readonly Double[] = doublesOf(live, desired),
 ): (c: ProgramClaim, pvc: KubeObject) => boolean {
-    const liveIds = new Set(live.map(objectId));
-    const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
-    const workloads = live.filter((o) => POD_RUNNING_KINDS.includes(o.kind));
-    const byName = new Map(workloads.map((l) => [namespacedName(l), l]));
-    const pairs = new Set<string>();
-    const pair = (program: KubeObject, l: KubeObject) => pairs.add(`${objectId(program)} ${objectId(l)}`);
-    for (const d of desired) {
-        const l = byName.get(namespacedName(d));
-        if (l) pair(d, l);
-    }
-    for (const m of roleMatches(live, desired))
-        for (const r of m.roles) for (const p of r.program) pair(p.object, m.live);
-    for (const s of sameJobElsewhere(live, desired, created, new Set()))
-        for (const p of s.program) pair(p, s.live);
-    const users = (c: ProgramClaim): string[] =>
-        desired
-            .filter(
-                (o) =>
-                    POD_RUNNING_KINDS.includes(o.kind) &&
-                    (objectId(o) === c.madeBy ||
-                        ((o.metadata.namespace ?? "") === c.namespace && mountedClaims(o).includes(c.name))),
-            )
-            .map(objectId);
+    const liveMounters = mountersByClaim(live);
+    const programUsers = mountersByClaim(desired);
+    const byName = new Map(
+        live.filter((o) => POD_RUNNING_KINDS.includes(o.kind)).map((l) => [namespacedName(l), l]),
+    );
+    const pair = (program: KubeObject, l: KubeObject) => `${objectId(program)} ${objectId(l)}`;
+    const pairs = new Set([
+        ...desired.flatMap((d) => {
+            const l = byName.get(namespacedName(d));
+            return l ? [pair(d, l)] : [];
+        }),
+        ...doubles.map((d) => pair(d.program, d.live)),
+    ]);
     return (c, pvc) => {
-        const mounters = workloads.filter(
-            (l) =>
-                (l.metadata.namespace ?? "") === c.namespace &&
-                [...mountedClaims(l), ...programClaims([l]).map((x) => x.name)].includes(pvc.metadata.name),
-        );
-        const mine = users(c);
-        if (mounters.length === 0 || mine.length === 0) return true;
-        return mounters.some((l) => mine.some((u) => pairs.has(`${u} ${objectId(l)}`)));
+        const mounters = liveMounters.get(`${c.namespace}/${pvc.metadata.name}`) ?? [];
+        const users = programUsers.get(`${c.namespace}/${c.name}`) ?? [];
+        if (mounters.length === 0 || users.length === 0) return true;
+        return mounters.some((l) => users.some((u) => pairs.has(pair(u, l))));
     };
 }
 

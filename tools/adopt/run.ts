@@ -4,6 +4,7 @@ import { strandedServiceReason, strandedServices } from "./services";
 import {
     claimsKeptInUse,
     dataAtRisk,
+    doublesOf,
     leftBehind,
     mayHoldDataOf,
     programClaims,
@@ -117,7 +118,13 @@ export async function inspectCluster(
     const claims = programClaims(objects);
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
     const shared = sharedClaims(livePvcs);
-    const risks = dataAtRisk(claims, livePvcs, claimsKeptInUse(live, objects), mayHoldDataOf(live, objects));
+    const doubles = doublesOf(live, objects);
+    const risks = dataAtRisk(
+        claims,
+        livePvcs,
+        claimsKeptInUse(live, objects, doubles),
+        mayHoldDataOf(live, objects, doubles),
+    );
     const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
     const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api, shared);
     const placements = await placementChecks(cluster, desired, api);
