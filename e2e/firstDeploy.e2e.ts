@@ -9,6 +9,7 @@ import { KubeObject, at, objectId } from "../tools/adopt/model";
 import { Report } from "../tools/adopt/report";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
+import { DIALS_TODAY } from "../test/fixtures/live/dialsToday";
 import { PACKIT_LIVE } from "../test/fixtures/live/packit";
 import { encodeHeader } from "../test/fixtures/dumps";
 import { DATA_SUBDIR } from "../tools/adopt/databases";
@@ -57,9 +58,10 @@ import {
 // then ONE `pulumi up` with adoption on, watched from the API server while it runs.
 
 /**
- * Every Kubernetes system of the prod stack, with Prow and Packit in each layout production has had:
- * kubevirt/project-infra@145ec5a and packit/deployment@1f79bca (test/fixtures/live/prow.ts, packit.ts), and today's
- * @2c863fd and @1c48cd8 (prowToday.ts, production-only workloads beside Prow; packitToday.ts, valkey and no tokman).
+ * Every Kubernetes system of the prod stack, with DIALS, Prow and Packit in each layout production has had:
+ * cms-DQM/dials@9fd1394, kubevirt/project-infra@145ec5a and packit/deployment@1f79bca (test/fixtures/live/dials.ts,
+ * prow.ts, packit.ts), and today's @42c2c5f, @2c863fd and @1c48cd8 (dialsToday.ts, v1.12.0's renamed Secret keys and
+ * nginx ImageStream; prowToday.ts, production-only workloads beside Prow; packitToday.ts, valkey and no tokman).
  * Each layout is its own cluster and its own documented first deploy.
  */
 const LAYOUTS: readonly { title: string; cluster: string; proved: readonly LiveSystem[] }[] = [
@@ -69,9 +71,9 @@ const LAYOUTS: readonly { title: string; cluster: string; proved: readonly LiveS
         proved: [DIALS_LIVE, PROW_LIVE, PACKIT_LIVE, THOTH_LIVE],
     },
     {
-        title: "first deploy over production with today's Prow and Packit (kubevirt/project-infra@2c863fd, packit/deployment@1c48cd8; kwok, real engine)",
+        title: "first deploy over production with today's DIALS, Prow and Packit (cms-DQM/dials@42c2c5f, kubevirt/project-infra@2c863fd, packit/deployment@1c48cd8; kwok, real engine)",
         cluster: "runbooks-e2e-today",
-        proved: [DIALS_LIVE, PROW_TODAY, PACKIT_TODAY, THOTH_LIVE],
+        proved: [DIALS_TODAY, PROW_TODAY, PACKIT_TODAY, THOTH_LIVE],
     },
 ];
 
@@ -542,6 +544,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
 
         it("control: the plan with one live selector dropped (the program's own selector) fails, naming the workload that loses its pods", function () {
             assert.ok(steps.length > 0, "the up step did not run");
+            const DIALS = PROVED.find((s) => s.system === "dials")!;
             const dropped = structuredClone(steps);
             const flower = dropped.find(
                 (s) =>
@@ -551,20 +554,17 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
                     )?.kind === "Deployment" &&
                     (s.inputs as { metadata: { name: string; namespace: string } }).metadata.name ===
                         "flower" &&
-                    (s.inputs as { metadata: { namespace: string } }).metadata.namespace ===
-                        DIALS_LIVE.namespace,
+                    (s.inputs as { metadata: { namespace: string } }).metadata.namespace === DIALS.namespace,
             )!;
             assert.ok(flower, "the up planned no Deployment flower");
             (flower.inputs as { spec: { selector: unknown } }).spec.selector = {
                 matchLabels: { "app.kubernetes.io/name": "flower", "app.kubernetes.io/instance": "flower" },
             };
-            const losses = plannedLosses(DIALS_LIVE, dropped);
+            const losses = plannedLosses(DIALS, dropped);
             assert.equal(losses.length, 1, losses.join("\n"));
             assert.match(losses[0], /^Deployment flower: its live selector \{"app":"flower"\}/);
             // And on the watch: a workload re-selected by a new object counts as having lost its pods.
-            const replaced = watched.find(
-                (w) => w.id === `apps/v1/Deployment/${DIALS_LIVE.namespace}/flower`,
-            )!;
+            const replaced = watched.find((w) => w.id === `apps/v1/Deployment/${DIALS.namespace}/flower`)!;
             const after = sample([{ ...replaced, uid: "another-object" }], []);
             assert.deepEqual(Object.keys(after.why), [replaced.id]);
             assert.match(

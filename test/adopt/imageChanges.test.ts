@@ -23,31 +23,68 @@ const day = fc
     .map((d) => d.toISOString().slice(0, 10).replace(/-/g, ""));
 
 describe("adopt: the first up's image changes (tools/adopt/imageChanges.ts)", () => {
-    it("generated: an older release exactly when both tags carry a date and the program's is earlier; other fields and undated tags never", () => {
+    it("generated: an older release exactly when both tags name a release of one kind (a date or a semantic version) and the program's is earlier; unknown exactly when today's tag names none", () => {
+        const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20));
+        type Tag =
+            | { kind: "date"; d: string }
+            | { kind: "semver"; v: [number, number, number] }
+            | { kind: "none"; t: string };
+        const tag: fc.Arbitrary<Tag> = fc.oneof(
+            day.map((d) => ({ kind: "date" as const, d })),
+            version.map((v) => ({ kind: "semver" as const, v })),
+            fc
+                .constantFrom("latest", "prod", "stg", "sha-20240101")
+                .map((t) => ({ kind: "none" as const, t })),
+        );
+        const spell = (t: Tag, suffix: string, digest: boolean) =>
+            (t.kind === "date"
+                ? `:v${t.d}-abc1234`
+                : t.kind === "semver"
+                  ? `:v${t.v.join(".")}${suffix}`
+                  : `:${t.t}`) + (digest ? "@sha256:" + "0".repeat(64) : "");
+        const order = (a: Tag, b: Tag): number | undefined =>
+            a.kind === "date" && b.kind === "date"
+                ? a.d.localeCompare(b.d)
+                : a.kind === "semver" && b.kind === "semver"
+                  ? a.v[0] - b.v[0] || a.v[1] - b.v[1] || a.v[2] - b.v[2]
+                  : undefined;
         const cases = fc.record({
-            live: day,
-            program: day,
-            dated: fc.boolean(),
+            live: tag,
+            program: tag,
+            digest: fc.boolean(),
+            registryPort: fc.boolean(),
             list: fc.constantFrom("containers", "initContainers"),
         });
         fc.assert(
-            fc.property(cases, ({ live, program, dated, list }) => {
-                const tag = (d: string) => (dated ? `v${d}-abc1234` : `sha-${d}`);
+            fc.property(cases, ({ live, program, digest, registryPort, list }) => {
+                const repo = registryPort ? "registry.svc:5000/ns/web" : "r.io/web";
                 const [change] = imageChanges([
                     finding([
                         {
                             path: `spec.template.spec.${list}[web].image`,
-                            old: `r.io/web:${tag(live)}`,
-                            new: `r.io/web:${tag(program)}`,
+                            old: `${repo}${spell(live, "", digest)}`,
+                            new: `${repo}${spell(program, "", false)}`,
                         },
                         { path: "spec.template.spec.containers[web].args", old: "a", new: "b" },
                     ]),
                 ]);
                 assert.equal(change.container, "web");
-                assert.equal(change.older, dated && program < live);
+                assert.equal(change.older, (order(program, live) ?? 0) < 0);
+                assert.equal(change.liveUnknown, live.kind === "none");
             }),
-            { seed: 6802, numRuns: 200 },
+            { seed: 6802, numRuns: 300 },
         );
+        // A digest alone names no release; neither does a registry's port.
+        const [bare] = imageChanges([
+            finding([
+                {
+                    path: "spec.template.spec.containers[web].image",
+                    old: "registry.svc:5000/ns/web@sha256:" + "1".repeat(64),
+                    new: "registry.svc:5000/ns/web:v1.8.0",
+                },
+            ]),
+        ]);
+        assert.deepEqual([bare.older, bare.liveUnknown], [false, true]);
         assert.deepEqual(imageChangeLines([finding([])]), []);
     });
 
