@@ -89,6 +89,8 @@ export interface SystemDefinition<
     resourcesKey?(container: { name: string; image?: string }): string | undefined;
     /** The stack key that sizes a claim (`<key>.size`) and names its class (`<key>.storageClass`), where it has one. */
     claimKey?(claim: string): string | undefined;
+    /** The stack key that gives a Celery queue a worker of its own, where the system has one (the migration report). */
+    queueKey?: string;
     /** How a flow its egress lock cuts to a Service left running is admitted (the migration report proves it). */
     egressRepair?: EgressRepair;
     /** How a live workload's call to one of its Services, cut by that Service's policy, is admitted (proved likewise). */

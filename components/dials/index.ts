@@ -32,5 +32,6 @@ export const dials = defineSystem<DialsConfig, "kubernetes", DialsSection>({
     notices: dialsNotices,
     images: (config) => releaseImages(config),
     evidence: { table: DIALS_EVIDENCE },
+    queueKey: "dials.etl.extraQueues",
     deploy: (config, context) => new Dials("dials", { config, context }).outputs,
 });

@@ -4,6 +4,7 @@ import { imageChanges } from "../../tools/adopt/imageChanges";
 import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
 import { DIALS_TODAY } from "../fixtures/live/dialsToday";
+import { LiveSystem } from "../fixtures/live/types";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../fixtures/live/fixes";
@@ -55,5 +56,45 @@ describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", f
             /backend backend: \S+\/backend:latest → \S+\/backend:v1\.8\.0 \(today's release unknown\)/,
         );
         assert.match(text, /read the version the running image reports/);
+    });
+
+    it("a live worker that also consumes a queue no program worker would blocks, naming the stack key that gives it a worker; adding it there clears the block", async () => {
+        const extra: LiveSystem = {
+            ...DIALS_TODAY,
+            workloads: DIALS_TODAY.workloads.map((w) =>
+                w.name === "csc-bulk"
+                    ? {
+                          ...w,
+                          containers: w.containers.map((c) => ({
+                              ...c,
+                              command: c.command?.map((word) =>
+                                  word.replace("--queues=csc-bulk", "--queues=csc-bulk,csc-reprocess"),
+                              ),
+                          })),
+                      }
+                    : w,
+            ),
+        };
+        const r = await liveReport(CLUSTER, extra, fixed);
+        assert.equal(exitCode(r), 2);
+        const [problem, ...rest] = r.layouts[0].problems;
+        assert.deepEqual(rest, [], renderReport(r));
+        assert.match(
+            problem,
+            /^Deployment csc-bulk consumes Celery queue csc-reprocess today \(evidence: celery worker, --queues csc-bulk,csc-reprocess\)/,
+        );
+        assert.match(problem, /add the queue to dials\.etl\.extraQueues in the stack file/);
+        const followed = await systemObjects(
+            "prod",
+            "dials",
+            (values) => {
+                dialsLiveLayout(values);
+                (values.dials as { etl: { extraQueues: string[] } }).etl.extraQueues.push("csc-reprocess");
+            },
+            DIALS_LIVE_PASSWORDS,
+        );
+        const after = await liveReport(CLUSTER, extra, followed);
+        assert.deepEqual(after.layouts[0].problems, []);
+        assert.equal(exitCode(after), 0, renderReport(after));
     });
 });

@@ -184,7 +184,10 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
             problem,
             /under its name consuming long-running, rate-limited, and no other program worker/,
         );
-        assert.match(problem, /ask packit's owner/);
+        assert.match(
+            problem,
+            /ask packit's owner; packit's stack file has no key that gives a worker another queue/,
+        );
     });
 
     it("for any queues of the live workers and of a live worker left running: blocks on exactly the (worker, queue) pairs no worker consumes after the up", async () => {

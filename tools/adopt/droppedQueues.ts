@@ -1,4 +1,5 @@
 import { KubeObject, kindAndName, namespacedName, objectId } from "./model";
+import { queueKeyOf } from "./resourceKeys";
 import { Held, ROLE_KINDS, Side, rolesHeld, runsNow, sideOf } from "./roles";
 
 // A live worker the program runs under its own name gets the program's queue list on the first up. A queue it consumes
@@ -45,6 +46,11 @@ export function droppedQueueProblems(
         const after = [...program, ...staying];
         if (after.some((c) => c.held.every)) continue;
         const served = new Set(after.map((c) => c.held.key));
+        const key = queueKeyOf(system);
+        const answer = key
+            ? `then add the queue to ${key} in the stack file if it is to get a worker of its own`
+            : `${system}'s stack file has no key that gives a worker another queue, so the program's worker list ` +
+              "must change first";
         for (const today of consumers(liveSide, takenOver)) {
             const { object: l, held } = today;
             if (held.every || served.has(held.key)) continue;
@@ -58,8 +64,7 @@ export function droppedQueueProblems(
                     `would after the up: the program runs ${l.metadata.name} under its name ${now}, and no other ` +
                     `program worker or live worker left running consumes ${held.key}, so the tasks queued there would ` +
                     `wait forever. Which worker should consume it cannot be told from the cluster: ask ${system}'s ` +
-                    `owner, and have the stack file give ${held.key} to one of the program's workers before the first ` +
-                    `up. The report blocks until a worker consumes ${held.key} after the up`,
+                    `owner; ${answer}. The report blocks until a worker consumes ${held.key} after the up`,
             );
         }
     }
