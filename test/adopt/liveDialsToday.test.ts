@@ -4,7 +4,7 @@ import { imageChanges } from "../../tools/adopt/imageChanges";
 import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
 import { DIALS_TODAY } from "../fixtures/live/dialsToday";
-import { LiveSystem } from "../fixtures/live/types";
+import { withLiveContainers } from "../fixtures/live/types";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../fixtures/live/fixes";
@@ -59,22 +59,12 @@ describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", f
     });
 
     it("a live worker that also consumes a queue no program worker would blocks, naming the stack key that gives it a worker; adding it there clears the block", async () => {
-        const extra: LiveSystem = {
-            ...DIALS_TODAY,
-            workloads: DIALS_TODAY.workloads.map((w) =>
-                w.name === "csc-bulk"
-                    ? {
-                          ...w,
-                          containers: w.containers.map((c) => ({
-                              ...c,
-                              command: c.command?.map((word) =>
-                                  word.replace("--queues=csc-bulk", "--queues=csc-bulk,csc-reprocess"),
-                              ),
-                          })),
-                      }
-                    : w,
+        const extra = withLiveContainers(DIALS_TODAY, "csc-bulk", (c) => ({
+            ...c,
+            command: c.command?.map((word) =>
+                word.replace("--queues=csc-bulk", "--queues=csc-bulk,csc-reprocess"),
             ),
-        };
+        }));
         const r = await liveReport(CLUSTER, extra, fixed);
         assert.equal(exitCode(r), 2);
         const [problem, ...rest] = r.layouts[0].problems;

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { DesiredObject, objectId } from "../../tools/adopt/model";
 import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
-import { LiveSystem, LiveWorkload } from "../fixtures/live/types";
+import { LiveSystem, LiveWorkload, withLiveContainers } from "../fixtures/live/types";
 import { PACKIT_TODAY } from "../fixtures/live/packitToday";
 import { deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
@@ -156,20 +156,10 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
     it("a queue a live worker consumes and no worker would after the up blocks, naming it; rate-limited is served", async () => {
         const served = await liveReport(CLUSTER, PACKIT_TODAY, fixed);
         assert.deepEqual(served.layouts[0].problems, [], renderReport(served));
-        const extra: LiveSystem = {
-            ...PACKIT_TODAY,
-            workloads: PACKIT_TODAY.workloads.map((w) =>
-                w.name === "packit-worker-long-running"
-                    ? {
-                          ...w,
-                          containers: w.containers.map((c) => ({
-                              ...c,
-                              env: { ...c.env, QUEUES: "long-running,rate-limited,copr-builds" },
-                          })),
-                      }
-                    : w,
-            ),
-        };
+        const extra = withLiveContainers(PACKIT_TODAY, "packit-worker-long-running", (c) => ({
+            ...c,
+            env: { ...c.env, QUEUES: "long-running,rate-limited,copr-builds" },
+        }));
         const r = await liveReport(CLUSTER, extra, fixed);
         assert.equal(exitCode(r), 2);
         const [problem, ...rest] = r.layouts[0].problems;
