@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { DesiredObject, objectId } from "../../tools/adopt/model";
 import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
-import { LiveSystem, LiveWorkload, withLiveContainers } from "../fixtures/live/types";
+import { LiveContainer, LiveSystem, withLiveContainers } from "../fixtures/live/types";
 import { PACKIT_TODAY } from "../fixtures/live/packitToday";
 import { deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
@@ -190,26 +190,22 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
                 queues([...PROGRAM, ...OTHER]),
                 fc.option(queues(OTHER), { nil: undefined }),
                 async (short, long, left) => {
-                    const withQueues = (w: LiveWorkload, q: string[]): LiveWorkload => ({
-                        ...w,
-                        containers: w.containers.map((c) => ({
-                            ...c,
-                            env: { ...c.env, QUEUES: q.join(",") },
-                        })),
+                    const serving = (q: string[]) => (c: LiveContainer) => ({
+                        ...c,
+                        env: { ...c.env, QUEUES: q.join(",") },
                     });
-                    const workloads = PACKIT_TODAY.workloads.map((w) =>
-                        w.name === "packit-worker-short-running"
-                            ? withQueues(w, short)
-                            : w.name === "packit-worker-long-running"
-                              ? withQueues(w, long)
-                              : w,
+                    const { workloads } = withLiveContainers(
+                        withLiveContainers(PACKIT_TODAY, "packit-worker-short-running", serving(short)),
+                        "packit-worker-long-running",
+                        serving(long),
                     );
                     const long0 = PACKIT_TODAY.workloads.find(
                         (w) => w.name === "packit-worker-long-running",
                     )!;
                     // A live worker of no program name whose queues no program worker consumes: it keeps running.
                     const extra = left && {
-                        ...withQueues(long0, left),
+                        ...long0,
+                        containers: long0.containers.map(serving(left)),
                         name: "packit-worker-other",
                         selector: { component: "packit-worker-other" },
                         podLabels: { component: "packit-worker-other" },

@@ -38,6 +38,11 @@ export function droppedQueueProblems(
 ): string[] {
     const named = new Set(desired.filter((o) => ROLE_KINDS.includes(o.kind)).map(namespacedName));
     const takenOver = (o: KubeObject) => named.has(namespacedName(o));
+    const key = queueKeyOf(system);
+    const answer = key
+        ? `then add the queue to ${key} in the stack file if it is to get a worker of its own`
+        : `${system}'s stack file has no key that gives a worker another queue, so the program's worker list ` +
+          "must change first";
     const problems: string[] = [];
     for (const ns of [...new Set(desired.map((o) => o.metadata.namespace ?? ""))].sort()) {
         const liveSide = sideOf(live, ns);
@@ -46,11 +51,6 @@ export function droppedQueueProblems(
         const after = [...program, ...staying];
         if (after.some((c) => c.held.every)) continue;
         const served = new Set(after.map((c) => c.held.key));
-        const key = queueKeyOf(system);
-        const answer = key
-            ? `then add the queue to ${key} in the stack file if it is to get a worker of its own`
-            : `${system}'s stack file has no key that gives a worker another queue, so the program's worker list ` +
-              "must change first";
         for (const today of consumers(liveSide, takenOver)) {
             const { object: l, held } = today;
             if (held.every || served.has(held.key)) continue;

@@ -1,4 +1,5 @@
 import { SemVer, parse as parseSemver } from "semver";
+import { parseImageRef } from "../../components/shared/imageRef";
 import { Finding } from "./model";
 
 // A takeover runs the program's images where today's run: whatever the live workload serves now is replaced by the
@@ -25,15 +26,8 @@ export interface ImageChange {
 
 type Release = { date: string } | { semver: SemVer };
 
-/** The tag of an image reference (`registry:port/path:tag@digest`), if it has one. */
-function tagOf(ref: string): string | undefined {
-    const name = ref.split("@")[0];
-    const colon = name.lastIndexOf(":");
-    return colon > name.lastIndexOf("/") ? name.slice(colon + 1) : undefined;
-}
-
 function releaseOf(ref: string): Release | undefined {
-    const tag = tagOf(ref);
+    const { tag } = parseImageRef(ref);
     if (tag === undefined) return undefined;
     const date = RELEASE_DATE.exec(tag)?.[1];
     if (date) return { date };

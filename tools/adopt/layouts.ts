@@ -1,4 +1,5 @@
 import type { V1PodSpec } from "@kubernetes/client-node";
+import { parseImageRef } from "../../components/shared/imageRef";
 import { DesiredObject, Finding, KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { droppedQueueProblems } from "./droppedQueues";
 import { ROLE_KINDS, RoleMatch, blocks, roleProblem, servicesSelecting } from "./roles";
@@ -36,10 +37,8 @@ export interface KnownLayout {
 
 /** A container image without its tag or digest: two workloads running it run the same program. */
 export function imageRepository(image: string): string {
-    const noDigest = image.split("@")[0];
-    const slash = noDigest.lastIndexOf("/");
-    const colon = noDigest.lastIndexOf(":");
-    return colon > slash ? noDigest.slice(0, colon) : noDigest;
+    const { registry, repository } = parseImageRef(image);
+    return registry === undefined ? repository : `${registry}/${repository}`;
 }
 
 function podSpec(o: KubeObject): Partial<V1PodSpec> {

@@ -1,4 +1,5 @@
 import type { V1Container } from "@kubernetes/client-node";
+import { parseImageRef } from "../../components/shared/imageRef";
 import { KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
@@ -57,10 +58,8 @@ export function containersOf(o: KubeObject): V1Container[] {
 
 /** An image's name: its last path segment without tag or digest, the same under every registry and mirror. */
 export function imageName(image: string): string {
-    const noDigest = image.split("@")[0];
-    const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
-    const colon = last.indexOf(":");
-    return colon >= 0 ? last.slice(0, colon) : last;
+    const { repository } = parseImageRef(image);
+    return repository.slice(repository.lastIndexOf("/") + 1);
 }
 
 /** The words of a command line, shell scripts (`sh -c '...'`) split as well. */
