@@ -1,12 +1,5 @@
 import { isWholeInternet, worldAdmittedBy } from "../config/checks";
-import {
-    ConfigProblem,
-    STACK_FILE,
-    fullKey,
-    removeCommand,
-    setCommand,
-    shellQuote,
-} from "../config/problems";
+import { ConfigProblem, STACK_FILE, keysBelow, shellQuote } from "../config/problems";
 import { worldWords } from "../config/sourceRanges";
 import { AddressSet } from "../shared/addressRanges";
 import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
@@ -29,13 +22,7 @@ const SECTION = "callysto";
 /** A value the check proved, or why it could not: the problems that stop the run. */
 type Proof<T> = { value: T } | Rejected;
 
-function problem(path: string, message: string, fix: string): ConfigProblem {
-    return { key: fullKey(`${SECTION}.${path}`), message, fix };
-}
-
-function set(path: string, example: string): string {
-    return setCommand(`${SECTION}.${path}`, example, { path: true });
-}
+const { problem, set, remove } = keysBelow(SECTION);
 
 /** A fix that sets a key to the output of a command (a public key file, an id looked up in OpenStack). */
 function setFromCommand(path: string, command: string): string {
@@ -350,7 +337,7 @@ function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
                 `set exactly one of dns.zoneId (an existing Designate zone of this project whose records this stack writes) or dns.createZone (the zone ${config.domain}. created or adopted here)`,
                 zoneId === undefined
                     ? setFromCommand("dns.zoneId", `openstack zone show -f value -c id ${config.domain}.`)
-                    : removeCommand(`${SECTION}.dns.createZone`, { path: true }),
+                    : remove(`dns.createZone`),
             ),
         ],
     };
@@ -368,7 +355,7 @@ function outsideZoneProblems(config: CallystoConfig): ConfigProblem[] {
             problem(
                 `dns.${key}`,
                 `must not be set: ${outsideNote(config)} (the notices list the records to create there)`,
-                removeCommand(`${SECTION}.dns.${key}`, { path: true }),
+                remove(`dns.${key}`),
             ),
         );
 }
@@ -383,7 +370,7 @@ function dnsProblems(config: CallystoConfig): ConfigProblem[] {
             problem(
                 "certificates.obtainedBy",
                 `is designate, whose DNS-01 challenge writes a TXT record into the zone; ${outsideNote(config)}. Generate the certificate on clavius as runbook 004 does (letsencrypt/, make generate env=${config.environment}) and let the program check and deploy it`,
-                setCommand(`${SECTION}.certificates.obtainedBy`, "operator", { path: true }),
+                set("certificates.obtainedBy", "operator"),
             ),
         );
     }
@@ -464,7 +451,7 @@ function zfsProblems(config: CallystoConfig, host: HostConfig, i: number): Confi
             problem(
                 `hosts[${i}].zfs.size`,
                 `host "${host.name}" sets both a size for new volumes and existing volume ids; existing volumes keep their size`,
-                removeCommand(`${SECTION}.hosts[${i}].zfs.size`, { path: true }),
+                remove(`hosts[${i}].zfs.size`),
             ),
         );
     }
@@ -489,7 +476,7 @@ function userQuotaProblems(config: CallystoConfig, host: HostConfig, i: number):
             problem(
                 `hosts[${i}].quotas`,
                 `quotas apply to hub home directories, but "${host.name}" is a ${host.role}`,
-                removeCommand(`${SECTION}.hosts[${i}].quotas`, { path: true }),
+                remove(`hosts[${i}].quotas`),
             ),
         ];
     }

@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, setCommand } from "../config/problems";
+import { ConfigProblem, keysBelow } from "../config/problems";
 import {
     judgePath,
     namesRepository,
@@ -67,13 +67,7 @@ function playbookKeys(prov: ProvisioningConfig): PlaybookKey[] {
     ];
 }
 
-function problem(path: string, message: string, fix: string): ConfigProblem {
-    return { key: fullKey(`callysto.provisioning.${path}`), message, fix };
-}
-
-function set(path: string, value: string): string {
-    return setCommand(`callysto.provisioning.${path}`, value, { path: true });
-}
+const { problem, set } = keysBelow("callysto.provisioning");
 
 function playbookProblem(record: TreesRecord, tree: Tree, k: PlaybookKey): ConfigProblem | undefined {
     const { entry, accepted, serving } = judgePath(tree, k.value, "playbook", k.serves);

@@ -136,6 +136,21 @@ export function fullKey(key: string): string {
     return `${PROJECT}:${key}`;
 }
 
+/** A check's problems at keys below one prefix (`callysto`, `callysto.provisioning`; "" for full paths), fixed with `--path`. */
+export function keysBelow(prefix: string) {
+    const key = (path: string) => (prefix ? `${prefix}.${path}` : path);
+    return {
+        problem: (path: string, message: string, fix: string, sets?: string): ConfigProblem => ({
+            key: fullKey(key(path)),
+            message,
+            fix,
+            ...(sets !== undefined ? { sets } : {}),
+        }),
+        set: (path: string, value: string) => setCommand(key(path), value, { path: true }),
+        remove: (path: string) => removeCommand(key(path), { path: true }),
+    };
+}
+
 /** A stack file's settings of this project, by key without the namespace, each value as `read` makes it. */
 export function projectSettings(
     config: object,

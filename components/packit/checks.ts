@@ -1,4 +1,4 @@
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, keysBelow, STACK_FILE, fullKey } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
 import { Refined, Rejected } from "../config/system";
 import type { Component, PackitComponents, PackitConfig, PackitSection, ServiceName } from "./config";
@@ -25,12 +25,8 @@ interface Reporter {
 }
 
 function reporter(section: ServiceName, problems: ConfigProblem[]): Reporter {
-    return {
-        section,
-        problem: (path, message, fix) => problems.push({ key: fullKey(`${section}.${path}`), message, fix }),
-        set: (path, example) => setCommand(`${section}.${path}`, example, { path: true }),
-        rm: (path) => removeCommand(`${section}.${path}`, { path: true }),
-    };
+    const keys = keysBelow(section);
+    return { section, problem: (...p) => problems.push(keys.problem(...p)), set: keys.set, rm: keys.remove };
 }
 
 /** The adopted database's claim, while it is still the placeholder: the plan may go past it, a real run may not. */

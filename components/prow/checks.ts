@@ -1,5 +1,5 @@
 import { formatPath } from "../config/issues";
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, keysBelow, removeCommand } from "../config/problems";
 import { Refined, StackTier, takesOver } from "../config/system";
 import { isDnsLabel } from "../shared/naming";
 import { sizingProblems } from "../shared/resources";
@@ -66,11 +66,7 @@ export function objectNameRules(env: ResolvedEnvironment): NameRule[] {
     ];
 }
 
-const example = (path: string, value: string) => setCommand(path, value, { path: true });
-
-function problem(path: string, message: string, fix: string, sets?: string): ConfigProblem {
-    return { key: fullKey(path), message, fix, ...(sets !== undefined ? { sets } : {}) };
-}
+const { problem, set: example } = keysBelow("");
 
 /** Object names the prefix makes invalid (not a DNS label, or too long for their kind). */
 function nameProblems(env: ResolvedEnvironment): ConfigProblem[] {

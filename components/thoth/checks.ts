@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, keysBelow, fullKey, setCommand } from "../config/problems";
 import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier, takesOver } from "../config/system";
 import { routeAudienceProblems } from "../config/routeAudience";
@@ -28,15 +28,12 @@ import { takeoverProof } from "../config/takeoverProof";
 import { GRAPH_CLAIM } from "./live";
 import { catalogTreeProblems } from "./station/catalog/catalogTree";
 
+const keys = keysBelow("");
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
-function problem(path: string, message: string, example: string): ConfigProblem {
-    return { key: fullKey(path), message, fix: setCommand(path, example, { path: true }) };
-}
-
+const problem = (path: string, message: string, example: string) =>
+    keys.problem(path, message, keys.set(path, example));
 /** A problem at a `thoth...` path whose fix removes the key. */
-function removal(path: string, message: string): ConfigProblem {
-    return { key: fullKey(path), message, fix: removeCommand(path, { path: true }) };
-}
+const removal = (path: string, message: string) => keys.problem(path, message, keys.remove(path));
 
 /** `thoth.domain`, which the parts whose Route hosts derive from it require. */
 function domainProblem(message: string): ConfigProblem {

@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, setCommand } from "../../../config/problems";
+import { ConfigProblem, keysBelow } from "../../../config/problems";
 import { judgePath, loadTreesRecord, pinProblems } from "../../../shared/trees/load";
 import { PathEntry, Tree, TreesRecord } from "../../../shared/trees/schema";
 import { CatalogConfig } from "../../config";
@@ -18,13 +18,7 @@ export function catalogTrees(): TreesRecord {
     return loadTreesRecord(CATALOG_TREES_NAME);
 }
 
-function problem(path: string, message: string, fix: string): ConfigProblem {
-    return { key: fullKey(`${KEY}.${path}`), message, fix };
-}
-
-function set(path: string, value: string): string {
-    return setCommand(`${KEY}.${path}`, value, { path: true });
-}
+const { problem, set } = keysBelow(KEY);
 
 /**
  * The recorded directory a module most likely meant: the one under the module's own name, else under the first
