@@ -337,7 +337,7 @@ function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
                 `set exactly one of dns.zoneId (an existing Designate zone of this project whose records this stack writes) or dns.createZone (the zone ${config.domain}. created or adopted here)`,
                 zoneId === undefined
                     ? setFromCommand("dns.zoneId", `openstack zone show -f value -c id ${config.domain}.`)
-                    : remove(`dns.createZone`),
+                    : remove("dns.createZone"),
             ),
         ],
     };

@@ -1,4 +1,4 @@
-import { ConfigProblem, keysBelow, STACK_FILE, fullKey } from "../config/problems";
+import { ConfigProblem, STACK_FILE, fullKey, keysBelow } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
 import { Refined, Rejected } from "../config/system";
 import type { Component, PackitComponents, PackitConfig, PackitSection, ServiceName } from "./config";

@@ -1,4 +1,4 @@
-import { ConfigProblem, keysBelow, fullKey, setCommand } from "../config/problems";
+import { ConfigProblem, fullKey, keysBelow, setCommand } from "../config/problems";
 import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier, takesOver } from "../config/system";
 import { routeAudienceProblems } from "../config/routeAudience";
@@ -29,6 +29,7 @@ import { GRAPH_CLAIM } from "./live";
 import { catalogTreeProblems } from "./station/catalog/catalogTree";
 
 const keys = keysBelow("");
+
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 const problem = (path: string, message: string, example: string) =>
     keys.problem(path, message, keys.set(path, example));
