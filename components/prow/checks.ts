@@ -1,5 +1,5 @@
 import { formatPath } from "../config/issues";
-import { ConfigProblem, keysBelow, removeCommand } from "../config/problems";
+import { ConfigProblem, keysBelow } from "../config/problems";
 import { Refined, StackTier, takesOver } from "../config/system";
 import { isDnsLabel } from "../shared/naming";
 import { sizingProblems } from "../shared/resources";
@@ -66,7 +66,7 @@ export function objectNameRules(env: ResolvedEnvironment): NameRule[] {
     ];
 }
 
-const { problem, set: example } = keysBelow("");
+const { problem, set: example, remove } = keysBelow("");
 
 /** Object names the prefix makes invalid (not a DNS label, or too long for their kind). */
 function nameProblems(env: ResolvedEnvironment): ConfigProblem[] {
@@ -139,11 +139,7 @@ function productionProblems(env: ResolvedEnvironment): ConfigProblem[] {
     return values
         .filter(([, value]) => /staging/.test(value))
         .map(([path, value]) =>
-            problem(
-                path,
-                `"${value}" names a staging resource in the production environment`,
-                removeCommand(path, { path: true }),
-            ),
+            problem(path, `"${value}" names a staging resource in the production environment`, remove(path)),
         );
 }
 
@@ -231,7 +227,7 @@ function liveCallerProblems(config: ProwConfig, env: ResolvedEnvironment): Confi
                 problem(
                     key,
                     `is no port of a Service Prow makes in ${env.namespaces.prow}: its Services are ${list}`,
-                    removeCommand(key, { path: true }),
+                    remove(key),
                 ),
             ];
         }),
@@ -249,7 +245,7 @@ function documentProblems(config: ProwConfig): ConfigProblem[] {
                 return problem(
                     key,
                     `the key "${String(path[path.length - 1])}" is not allowed: merged into Prow's ${name} document, it would reach the prototype of every object in the program`,
-                    removeCommand(key, { path: true }),
+                    remove(key),
                 );
             }),
     );

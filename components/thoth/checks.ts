@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, keysBelow, setCommand } from "../config/problems";
+import { ConfigProblem, fullKey, keysBelow } from "../config/problems";
 import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier, takesOver } from "../config/system";
 import { routeAudienceProblems } from "../config/routeAudience";
@@ -108,10 +108,10 @@ function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, 
     if (reason) {
         // The fix deploys the bot; removing the tunnel instead is the operator's other option.
         const fix = !config.bots?.enabled
-            ? setCommand("thoth.bots.enabled", "true", { path: true })
+            ? keys.set("thoth.bots.enabled", "true")
             : !config.bots[bot]
-              ? setCommand(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage, { path: true })
-              : setCommand(`thoth.bots.${bot}.enabled`, "true", { path: true });
+              ? keys.set(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage)
+              : keys.set(`thoth.bots.${bot}.enabled`, "true");
         return [
             {
                 key: fullKey(`${at}.bot`),
@@ -195,7 +195,7 @@ function graphImageProblems(station: Station): ConfigProblem[] {
         {
             key: fullKey(key),
             message: `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it`,
-            fix: `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${setCommand(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>", { path: true })}`,
+            fix: `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${keys.set(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>")}`,
         },
     ];
 }
@@ -350,7 +350,7 @@ export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
             problems.push({
                 key: fullKey(entry.key),
                 message: `namespace "${entry.namespace}" is also created by ${created[first].key}; use another namespace, or let only one part create it`,
-                fix: setCommand(entry.createKey, "false", { path: true }),
+                fix: keys.set(entry.createKey, "false"),
             });
         }
     });
