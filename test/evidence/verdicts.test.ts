@@ -1,8 +1,13 @@
 import { strict as assert } from "assert";
-import { unreadImage } from "../../components/shared/evidence/unread";
+import type { EvidenceSource, ImageEvidence } from "../../components/shared/evidence/schema";
 import { evidenceVerdicts } from "../../components/config/evidenceVerdicts";
 import { PACKIT_EVIDENCE } from "../../components/packit/evidence";
 import { PROW_EVIDENCE } from "../../components/prow/evidence";
+
+/** An entry whose source was not read: known to the table, nothing checked. */
+function unreadImage(image: string, version: string, source: EvidenceSource, why: string): ImageEvidence {
+    return { image, version, source, facts: { state: "unread", why } };
+}
 
 // Bad input: a stack file that sets an image version the evidence has no entry for (issue 51).
 describe("an image version without evidence, on each tier", () => {
