@@ -1,5 +1,5 @@
 import { toDnsLabel } from "../config/fields";
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, STACK_FILE, fullKey, keysBelow } from "../config/problems";
 import { Refined, Rejected, StackTier, takesOver } from "../config/system";
 import { isPlaceholder } from "../shared/placeholder";
 import { isDnsLabel } from "../shared/naming";
@@ -40,6 +40,8 @@ export function dialsCheck(
     return { section: { ...rest, ...(migration ? { migration } : {}) }, problems };
 }
 
+const { problem, set, remove } = keysBelow("");
+
 /**
  * What the schema cannot see but the migration: a confirmation of another release, the database server left a
  * placeholder, duplicate workspaces, workspace names whose workers would get invalid Kubernetes names, workers that
@@ -61,11 +63,11 @@ function confirmationProblems(config: DialsConfig): ConfigProblem[] {
     const { confirmed, tag } = config.images;
     if (confirmed === undefined || confirmed.tag === tag) return [];
     return [
-        {
-            key: fullKey("dials.images.confirmed.tag"),
-            message: `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as docs/systems/dials-notes.md, "Releasing", says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
-            fix: removeCommand("dials.images.confirmed", { path: true }),
-        },
+        problem(
+            "dials.images.confirmed.tag",
+            `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as docs/systems/dials-notes.md, "Releasing", says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
+            remove("dials.images.confirmed"),
+        ),
     ];
 }
 
@@ -89,11 +91,11 @@ function workspaceProblems(config: DialsConfig, i: number): ConfigProblem[] {
     const first = config.workspaces.findIndex((w) => w.name === ws.name);
     if (first !== i) {
         return [
-            {
-                key: fullKey(key),
-                message: `workspace "${ws.name}" is configured twice (workspaces[${first}] and [${i}]); each workspace has one database and one set of workers`,
-                fix: removeCommand(`dials.workspaces[${i}]`, { path: true }),
-            },
+            problem(
+                key,
+                `workspace "${ws.name}" is configured twice (workspaces[${first}] and [${i}]); each workspace has one database and one set of workers`,
+                remove(`dials.workspaces[${i}]`),
+            ),
         ];
     }
     const invalid = workspaceObjectNames(ws).filter((n) => !isDnsLabel(n));
@@ -107,7 +109,7 @@ function workspaceProblems(config: DialsConfig, i: number): ConfigProblem[] {
             // The operator's own name repaired (case, separators), never a name nobody chose: asked for when the
             // repair cannot know what was meant (a lookalike letter).
             fix: repaired
-                ? setCommand(key, repaired, { path: true })
+                ? set(key, repaired)
                 : `edit ${STACK_FILE}: set ${fullKey(key)} to the workspace's name in lower-case letters, digits and '-'`,
             ...(repaired ? {} : { invents: true }),
         },
@@ -143,20 +145,20 @@ function workerNameProblems(config: DialsConfig): ConfigProblem[] {
 
 /** What removes a worker's name clash: drop the extra queue or downloader, turn the indexer off, or rename the workspace. */
 function renameFix(worker: EtlWorker, key: string): string {
-    if (worker.role === "extra" || worker.role === "downloader") return removeCommand(key, { path: true });
-    if (worker.role === "indexer") return setCommand(key, "false", { path: true });
-    return setCommand(key, `${worker.workspace ?? worker.name}-ws`, { path: true });
+    if (worker.role === "extra" || worker.role === "downloader") return remove(key);
+    if (worker.role === "indexer") return set(key, "false");
+    return set(key, `${worker.workspace ?? worker.name}-ws`);
 }
 
 function defaultWorkspaceProblems(config: DialsConfig): ConfigProblem[] {
     const names = config.workspaces.map((w) => w.name);
     if (names.includes(config.defaultWorkspace)) return [];
     return [
-        {
-            key: fullKey("dials.defaultWorkspace"),
-            message: `"${config.defaultWorkspace}" is not one of the workspaces (${names.join(", ")})`,
-            fix: setCommand("dials.defaultWorkspace", names[0] ?? "tracker", { path: true }),
-        },
+        problem(
+            "dials.defaultWorkspace",
+            `"${config.defaultWorkspace}" is not one of the workspaces (${names.join(", ")})`,
+            set("dials.defaultWorkspace", names[0] ?? "tracker"),
+        ),
     ];
 }
 
@@ -164,15 +166,11 @@ function gracePeriodProblems(config: DialsConfig): ConfigProblem[] {
     const { taskTimeLimitSeconds: limit, terminationGracePeriodSeconds: grace } = config.etl;
     if (limit === undefined || grace > limit + PRE_STOP_BUDGET_SECONDS) return [];
     return [
-        {
-            key: fullKey("dials.etl.terminationGracePeriodSeconds"),
-            message: `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s) plus ${PRE_STOP_BUDGET_SECONDS} s for the pre-stop hook: a worker stopped by a rollout must be able to finish its longest task before it is killed`,
-            fix: setCommand(
-                "dials.etl.terminationGracePeriodSeconds",
-                String(limit + 2 * PRE_STOP_BUDGET_SECONDS + 60),
-                { path: true },
-            ),
-        },
+        problem(
+            "dials.etl.terminationGracePeriodSeconds",
+            `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s) plus ${PRE_STOP_BUDGET_SECONDS} s for the pre-stop hook: a worker stopped by a rollout must be able to finish its longest task before it is killed`,
+            set("dials.etl.terminationGracePeriodSeconds", String(limit + 2 * PRE_STOP_BUDGET_SECONDS + 60)),
+        ),
     ];
 }
 
@@ -189,10 +187,10 @@ function drainProblems(
     if (config.workersDrained || !takesOver(clusters, config.cluster, tier)) return [];
     const ns = config.namespace;
     return [
-        {
-            key: fullKey("dials.workersDrained"),
-            message: `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces today's ETL worker pods in ${ns}, which stop after 30 s with no drain, so every job running longer is lost (runbook 003). Drain them first, as the runbook does`,
-            fix: `oc -n ${ns} port-forward deployment/${FLOWER_NAME} 5555 , then in flower (http://localhost:5555, Workers) cancel every queue's consumer of every worker and wait until each worker's active and reserved tasks are 0 ; then ${setCommand("dials.workersDrained", "true", { path: true })}`,
-        },
+        problem(
+            "dials.workersDrained",
+            `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces today's ETL worker pods in ${ns}, which stop after 30 s with no drain, so every job running longer is lost (runbook 003). Drain them first, as the runbook does`,
+            `oc -n ${ns} port-forward deployment/${FLOWER_NAME} 5555 , then in flower (http://localhost:5555, Workers) cancel every queue's consumer of every worker and wait until each worker's active and reserved tasks are 0 ; then ${set("dials.workersDrained", "true")}`,
+        ),
     ];
 }
