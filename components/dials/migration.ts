@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, keysBelow, removeCommand } from "../config/problems";
 import { isConfirmedImage } from "../shared/confirmedImages";
 import { ImageUse, runningImagesCommand } from "../config/unconfirmedImage";
 import type { DialsConfig, Migration } from "./config";
@@ -10,6 +10,7 @@ import { migrationJobName } from "./workers";
  * paste on production; the message says what to write instead when the migration is wanted.
  */
 const REMOVE_MIGRATION = removeCommand("dials.migration", { path: true });
+const { problem, set } = keysBelow("dials.migration");
 
 /** Where the running release is read on the cluster: the digest each ImageStream tag holds today. */
 export function runningDigestsCommand(namespace: string): string {
@@ -40,44 +41,40 @@ function migrationProblems(config: DialsConfig): ConfigProblem[] {
     if (migration === undefined) return [];
     const { tag } = config.images;
     const problems: ConfigProblem[] = [];
-    const wanted = (from: string) =>
-        `to migrate, write both keys: ${setCommand("dials.migration.from", from, { path: true })} && ${setCommand("dials.migration.to", tag, { path: true })}`;
+    const stop = (path: "from" | "to", message: string) =>
+        problems.push(problem(path, message, REMOVE_MIGRATION));
+    const wanted = (from: string) => `to migrate, write both keys: ${set("from", from)} && ${set("to", tag)}`;
     if (migration.from === undefined) {
-        problems.push({
-            key: fullKey("dials.migration.from"),
-            message: `is not set: a schema migration runs only from the release confirmed running today (${runningDigestsCommand(config.namespace)}, compared with ${tagDigestCommand(config.images, "<release>")}); ${wanted("<running release>")}`,
-            fix: REMOVE_MIGRATION,
-        });
+        stop(
+            "from",
+            `is not set: a schema migration runs only from the release confirmed running today (${runningDigestsCommand(config.namespace)}, compared with ${tagDigestCommand(config.images, "<release>")}); ${wanted("<running release>")}`,
+        );
     }
     if (migration.to === undefined) {
-        problems.push({
-            key: fullKey("dials.migration.to"),
-            message: `is not set: a schema migration names the release it migrates to, which must be the release this up deploys (dials.images.tag ${tag}); ${wanted(migration.from ?? "<running release>")}`,
-            fix: REMOVE_MIGRATION,
-        });
+        stop(
+            "to",
+            `is not set: a schema migration names the release it migrates to, which must be the release this up deploys (dials.images.tag ${tag}); ${wanted(migration.from ?? "<running release>")}`,
+        );
     } else if (migration.to !== tag) {
-        problems.push({
-            key: fullKey("dials.migration.to"),
-            message: `(${migration.to}) is not the release this up deploys (dials.images.tag ${tag}): the Job would run ${migration.to}'s "alembic upgrade head" while ${tag} runs. A migration left from an earlier release is removed; ${wanted(migration.from ?? "<running release>")}`,
-            fix: REMOVE_MIGRATION,
-        });
+        stop(
+            "to",
+            `(${migration.to}) is not the release this up deploys (dials.images.tag ${tag}): the Job would run ${migration.to}'s "alembic upgrade head" while ${tag} runs. A migration left from an earlier release is removed; ${wanted(migration.from ?? "<running release>")}`,
+        );
     } else if (migration.from === migration.to) {
-        problems.push({
-            key: fullKey("dials.migration.from"),
-            message: `(${migration.from}) is the release this up deploys: a database already at ${tag}'s schema has nothing to migrate`,
-            fix: REMOVE_MIGRATION,
-        });
+        stop(
+            "from",
+            `(${migration.from}) is the release this up deploys: a database already at ${tag}'s schema has nothing to migrate`,
+        );
     } else {
         const unconfirmed = releaseImages(config).filter(
             // No source names a DIALS release by its tag: only the digests an operator read confirm one.
             (u) => !isConfirmedImage(u.image, []),
         );
         if (unconfirmed.length > 0) {
-            problems.push({
-                key: fullKey("dials.migration.to"),
-                message: `migrates the schema to ${tag}, whose ${unconfirmed.map((u) => u.image).join(", ")} nobody has confirmed (components/shared/confirmedImages.ts): confirm the release first (${unconfirmed.map((u) => u.digestKey).join(", ")}, see docs/systems/dials-notes.md, "Releasing"), then migrate`,
-                fix: REMOVE_MIGRATION,
-            });
+            stop(
+                "to",
+                `migrates the schema to ${tag}, whose ${unconfirmed.map((u) => u.image).join(", ")} nobody has confirmed (components/shared/confirmedImages.ts): confirm the release first (${unconfirmed.map((u) => u.digestKey).join(", ")}, see docs/systems/dials-notes.md, "Releasing"), then migrate`,
+            );
         }
     }
     return problems;

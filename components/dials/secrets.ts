@@ -69,12 +69,7 @@ export const REDIS_PASSWORDS = {
 
 /** Everything DIALS declares, for validation and the generated secrets table. */
 export function dialsSecretSpecs(): SecretSpec[] {
-    const plain = (s: SecretKeySpec): SecretSpec => ({
-        key: s.key,
-        description: s.description,
-        today: s.today,
-        example: s.example,
-    });
+    const plain = ({ envKey: _inSecret, ...spec }: SecretKeySpec): SecretSpec => spec;
     return [
         ...BACKEND_SECRETS.map(plain),
         ...ETL_SECRETS.map(plain),

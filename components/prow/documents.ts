@@ -25,17 +25,11 @@ function secretPreset(
     preset: string = secret,
 ): Doc {
     const mountPath = `/etc/${directory}`;
+    const volume = podVolume(secret, { secret: { defaultMode: 0o400, secretName: r.names.name(secret) } });
     return {
         labels: { [`preset-${preset}`]: "true" },
         env: Object.entries(files).map(([name, file]) => ({ name, value: `${mountPath}/${file}` })),
-        ...presetMounts(
-            podVolume(secret, { secret: { defaultMode: 0o400, secretName: r.names.name(secret) } }).mount(
-                mountPath,
-                {
-                    readOnly: true,
-                },
-            ),
-        ),
+        ...presetMounts(volume.mount(mountPath, { readOnly: true })),
     };
 }
 

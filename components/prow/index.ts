@@ -20,11 +20,8 @@ import { PROW_RETIRED_SECRETS, prowSecretSpecs } from "./secrets";
  */
 const resolved = new WeakMap<ProwConfig, ResolvedEnvironment>();
 function environmentOf(config: ProwConfig): ResolvedEnvironment {
-    let environment = resolved.get(config);
-    if (!environment) {
-        environment = resolveEnvironment(config);
-        resolved.set(config, environment);
-    }
+    const environment = resolved.get(config) ?? resolveEnvironment(config);
+    resolved.set(config, environment);
     return environment;
 }
 
