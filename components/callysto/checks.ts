@@ -24,9 +24,9 @@ type Proof<T> = { value: T } | Rejected;
 
 const { problem, set, remove } = keysBelow(SECTION);
 
-/** A fix that sets a key to the output of a command (a public key file, an id looked up in OpenStack). */
-function setFromCommand(path: string, command: string): string {
-    return `pulumi config set --path ${shellQuote(`${SECTION}.${path}`)} "$(${command})"`;
+/** A fix that sets a key to the output of a command (a public key file, an id looked up in OpenStack), then `suffix`. */
+function setFromCommand(path: string, command: string, suffix = ""): string {
+    return `pulumi config set --path ${shellQuote(`${SECTION}.${path}`)} "$(${command})${suffix}"`;
 }
 
 /** A placeholder the operator must replace, with the command that reads the real value; none for a real value. */
@@ -126,7 +126,7 @@ const OWN_ADDRESSES = {
 /** Sets sshSources[i] to the workstation's own address in `family`. */
 function ownAddressFix(i: number, family: IngressRule["ethertype"]): string {
     const own = OWN_ADDRESSES[family];
-    return `pulumi config set --path ${shellQuote(`${SECTION}.sshSources[${i}]`)} "$(${own.command})/${own.bits}"`;
+    return setFromCommand(`sshSources[${i}]`, own.command, `/${own.bits}`);
 }
 const SSH_SOURCES_FIX = `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`;
 const OPEN_TO_ALL =

@@ -75,14 +75,12 @@ export class PackitImages extends SystemPart<PackitSection> {
             this.sources.set(source.stream, source);
             this.references[source.stream] = source.from;
         }
-        if (!this.openshift) {
-            this.registerOutputs({ references: this.references });
-            return;
+        if (this.openshift) {
+            const streams = sources.map((source) => this.imageStream(source));
+            // Both modes need the job: `maintenance-window` moves tags only in the window, `scheduled` stands in for
+            // the periodic import the platform disabled.
+            if (sources.length > 0) this.importJob = this.importer(sources, streams);
         }
-        const streams = sources.map((source) => this.imageStream(source));
-        // Both modes need the job: `maintenance-window` moves tags only in the window, `scheduled` stands in for
-        // the periodic import the platform disabled.
-        if (sources.length > 0) this.importJob = this.importer(sources, streams);
         this.registerOutputs({ references: this.references });
     }
 

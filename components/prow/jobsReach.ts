@@ -19,7 +19,7 @@ export function servedLive(c: LiveServiceRef): ServedService {
 /**
  * What `prow.jobsReach` makes the jobs namespace write for `c` (the policy `deriveEgressPolicies` derives from the
  * recorded Service), and the commands that set it: the report proves the policy admits the cut flow before it
- * prints them. Selector values are written `--type string`, so `true` or digits stay label text.
+ * prints them.
  */
 export const jobsReachRepair: EgressRepair = (jobsNamespace, c) => {
     const served = servedLive(c);
@@ -36,9 +36,14 @@ export const jobsReachRepair: EgressRepair = (jobsNamespace, c) => {
         typeof c.targetPort === "number"
             ? setCommand(key("targetPort"), String(c.targetPort), { path: true })
             : setCommand(key("targetPort"), c.targetPort, { path: true, type: "string" }),
-        ...Object.entries(c.selector).map(([label, value]) =>
-            setCommand(key(`selector["${label}"]`), value, { path: true, type: "string" }),
-        ),
+        ...selectorSets(key, c.selector),
     ];
     return { policy: { metadata: { name, namespace }, spec }, fix: sets.join(" && ") };
 };
+
+/** The commands that write a live workload's selector below `key`: `--type string`, so `true` or digits stay label text. */
+export function selectorSets(key: (path: string) => string, selector: Record<string, string>): string[] {
+    return Object.entries(selector).map(([label, value]) =>
+        setCommand(key(`selector["${label}"]`), value, { path: true, type: "string" }),
+    );
+}

@@ -2,7 +2,7 @@ import { setCommand } from "../config/problems";
 import { CallerRepair } from "../shared/egress";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { DEFAULT_DENY_POLICY, NetworkGraph, deriveNetworkPolicies } from "../shared/network";
-import { servedLive } from "./jobsReach";
+import { selectorSets, servedLive } from "./jobsReach";
 
 /**
  * What `prow.liveCallers` makes Prow write for a live workload of its namespace calling Service `service` (the policy
@@ -28,9 +28,7 @@ export const liveCallerRepair: CallerRepair = (caller, service) => {
     const policy = deriveNetworkPolicies(graph, () => []).find((p) => p.name !== DEFAULT_DENY_POLICY)!;
     const key = (path: string) => `prow.liveCallers["${caller.name}"].${path}`;
     const sets = [
-        ...Object.entries(caller.selector).map(([label, value]) =>
-            setCommand(key(`selector["${label}"]`), value, { path: true, type: "string" }),
-        ),
+        ...selectorSets(key, caller.selector),
         setCommand(key(`calls["${service.name}"]`), String(service.port), { path: true }),
     ];
     return {
