@@ -299,13 +299,17 @@ type ConfigMapSource = Omit<RenderedConfigMap, "data"> & {
     render: (env: ResolvedEnvironment) => string;
 };
 
+/** A ConfigMap whose one key `render` makes, in Prow's namespace unless `more` names another. */
+const configMap = (
+    name: ConfigMapName,
+    key: string,
+    render: ConfigMapSource["render"],
+    more: Partial<ConfigMapSource> = {},
+): ConfigMapSource => ({ name, namespace: "prow", key, render, ...more });
+
 /** A ConfigMap of Prow's namespace whose one key is one of Prow's documents, as YAML. */
-const documentMap = (name: ConfigMapName, key: string, doc: DocumentName): ConfigMapSource => ({
-    name,
-    namespace: "prow",
-    key,
-    render: (e) => renderYaml(prowDocument(e, doc)),
-});
+const documentMap = (name: ConfigMapName, key: string, doc: DocumentName) =>
+    configMap(name, key, (e) => renderYaml(prowDocument(e, doc)));
 
 /** Every ConfigMap of the environment. */
 const CONFIG_MAPS: ConfigMapSource[] = [
@@ -313,25 +317,11 @@ const CONFIG_MAPS: ConfigMapSource[] = [
     documentMap("plugins", "plugins.yaml", "plugins"),
     documentMap("label-config", "labels.yaml", "labels"),
     documentMap("mirror-config", "config.yml", "mirror"),
-    {
-        name: "pushgateway-proxy-config",
-        namespace: "prow",
-        key: "default.conf",
-        render: (e) => pushgatewayProxyConf(e.refs),
-    },
-    {
-        name: "job-config",
-        namespace: "prow",
-        key: "test_job_config.yaml",
-        render: (e) => seedJobConfig(e),
-        seedOnly: true,
-    },
-    {
-        name: DOCKER_MIRROR_CONFIG,
+    configMap("pushgateway-proxy-config", "default.conf", (e) => pushgatewayProxyConf(e.refs)),
+    configMap("job-config", "test_job_config.yaml", (e) => seedJobConfig(e), { seedOnly: true }),
+    configMap(DOCKER_MIRROR_CONFIG, "docker", (e) => dockerDaemonOptions(e.refs, e.jobsDockerFlags), {
         namespace: "jobs",
-        key: "docker",
-        render: (e) => dockerDaemonOptions(e.refs, e.jobsDockerFlags),
-    },
+    }),
 ];
 
 /** Every ConfigMap of the environment, rendered. */
