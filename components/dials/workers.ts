@@ -61,22 +61,13 @@ export function workspaceObjectNames(ws: WorkspaceLike): string[] {
 
 function workspaceWorkers(ws: WorkspaceLike, index: number): EtlWorker[] {
     const key = `dials.workspaces[${index}]`;
-    const workers: EtlWorker[] = [
-        {
-            name: `${ws.name}-bulk`,
-            role: "bulk",
-            workspace: ws.name,
-            configKey: `${key}.name`,
-            sizing: SIZES.worker,
-        },
-        {
-            name: `${ws.name}-priority`,
-            role: "priority",
-            workspace: ws.name,
-            configKey: `${key}.name`,
-            sizing: SIZES.worker,
-        },
-    ];
+    const workers = (["bulk", "priority"] as const).map((role): EtlWorker => ({
+        name: `${ws.name}-${role}`,
+        role,
+        workspace: ws.name,
+        configKey: `${key}.name`,
+        sizing: SIZES.worker,
+    }));
     if (ws.indexer) {
         workers.push({
             name: `${ws.name}-indexer`,
