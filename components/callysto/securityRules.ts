@@ -22,34 +22,30 @@ const FAMILIES = [
     { ethertype: "IPv6", remoteIpPrefix: "::/0", icmp: "ipv6-icmp" },
 ] as const;
 
+/** One rule open to the whole of family `f`, on the port range `ports` where the protocol has ports. */
+function worldRule(
+    f: (typeof FAMILIES)[number],
+    protocol: IngressRule["protocol"],
+    ports?: readonly [number, number],
+): IngressRule {
+    return {
+        ethertype: f.ethertype,
+        protocol,
+        ...(ports ? { portRangeMin: ports[0], portRangeMax: ports[1] } : {}),
+        remoteIpPrefix: f.remoteIpPrefix,
+    };
+}
+
 function tcpPorts(ports: readonly number[]): IngressRule[] {
-    return FAMILIES.flatMap((f) =>
-        ports.map((port): IngressRule => ({
-            ethertype: f.ethertype,
-            protocol: "tcp",
-            portRangeMin: port,
-            portRangeMax: port,
-            remoteIpPrefix: f.remoteIpPrefix,
-        })),
-    );
+    return FAMILIES.flatMap((f) => ports.map((port) => worldRule(f, "tcp", [port, port])));
 }
 
 function allPorts(protocol: "tcp" | "udp"): IngressRule[] {
-    return FAMILIES.map((f) => ({
-        ethertype: f.ethertype,
-        protocol,
-        portRangeMin: 1,
-        portRangeMax: 65535,
-        remoteIpPrefix: f.remoteIpPrefix,
-    }));
+    return FAMILIES.map((f) => worldRule(f, protocol, [1, 65535]));
 }
 
 function icmp(): IngressRule[] {
-    return FAMILIES.map((f) => ({
-        ethertype: f.ethertype,
-        protocol: f.icmp,
-        remoteIpPrefix: f.remoteIpPrefix,
-    }));
+    return FAMILIES.map((f) => worldRule(f, f.icmp));
 }
 
 /** The security groups of one state of callysto/infrastructure's Terraform: each profile's ingress rules. */
