@@ -70,7 +70,6 @@ export class PackitPostgres extends SystemPart<PackitSection> {
         this.namespace = partArgs.namespace;
         const { postgres } = this.config;
         const currentSettings = { version: postgres.version, image: postgres.image };
-        const app = (appName: string): AppIdentity => databaseApp(this.config.service, appName);
         this.endpoint = ServiceEndpoint.of(this.host, this.config.namespace, PORT);
         const password =
             partArgs.password ??
@@ -85,7 +84,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
             {
                 namespace: this.namespace.name,
                 name: POSTGRES_SECRET,
-                app: app("postgres"),
+                app: databaseApp(this.config.service, "postgres"),
                 data: {
                     "database-user": this.config.postgres.user,
                     "database-password": password,
@@ -109,7 +108,6 @@ export class PackitPostgres extends SystemPart<PackitSection> {
 
     /** The stable Service `postgres` the applications use, pointing at the current version's server. */
     private stableService(currentServer: Workload): k8s.core.v1.Service {
-        const app = (appName: string): AppIdentity => databaseApp(this.config.service, appName);
         // The current server's selector, the live one: today's `postgres` selects its pods by it too.
         const selector = liveLabelsOf(serverName(this.config.postgres.version)).liveSelector!;
         const ports = [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" as const }];
@@ -124,7 +122,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
             podServiceArgs({
                 name: this.host,
                 namespace: this.namespace.name,
-                app: app("postgres"),
+                app: databaseApp(this.config.service, "postgres"),
                 spec: { selector, ports },
             }),
             // The selector is labels, no reference.
@@ -160,7 +158,6 @@ export class PackitPostgres extends SystemPart<PackitSection> {
     /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
     private server(s: PostgresServer, current: boolean): Workload {
         const { cluster } = this.context;
-        const app = (appName: string): AppIdentity => databaseApp(this.config.service, appName);
         const objectName = serverName(s.version);
         const pvc = this.claim(s, current);
         return new Workload(
@@ -168,7 +165,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
             {
                 cluster,
                 namespace: this.namespace.name,
-                app: { ...app(objectName), version: String(s.version) },
+                app: { ...databaseApp(this.config.service, objectName), version: String(s.version) },
                 ...liveLabelsOf(objectName),
                 annotations: postgresServerAnnotations(
                     s.version,
