@@ -23,7 +23,11 @@ export class PackitApi extends PackitPart {
     constructor(name: string, args: PackitApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitApi", name, args, opts);
         const { config, images } = this;
-        const https = { ports: [{ name: "https", containerPort: 8443 }] };
+        const https = {
+            ports: [{ name: "https", containerPort: 8443 }],
+            // Source: a TCP check for readiness and liveness; readiness only (sameCheck, shared/probes.ts).
+            readinessProbe: tcpProbe(8443),
+        };
         const passthrough = (host: string) => ({
             service: { ports: [{ name: "https", port: 443, targetPort: 8443 }] },
             expose: [{ host, servicePort: "https", tls: { termination: "passthrough" as const } }],
@@ -46,8 +50,6 @@ export class PackitApi extends PackitPart {
                     // TCP, not HTTPS: httpd refuses the kubelet's TLS renegotiation (the source's comment);
                     // the startup probe covers the schema migration.
                     startupProbe: tcpProbe(8443, { periodSeconds: 10, failureThreshold: 30 }),
-                    // Source: a TCP check for readiness and liveness; readiness only (sameCheck, shared/probes.ts).
-                    readinessProbe: tcpProbe(8443),
                 },
                 ...passthrough(hostOf("service", config)),
             });
@@ -61,8 +63,6 @@ export class PackitApi extends PackitPart {
                     env: { DEPLOYMENT: config.deployment },
                     ...https,
                     resources: SIZES.dashboard,
-                    // Source: a TCP check for readiness and liveness; readiness only (sameCheck, shared/probes.ts).
-                    readinessProbe: tcpProbe(8443),
                 },
                 ...passthrough(hostOf("dashboard", config)),
             });
