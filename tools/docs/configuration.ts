@@ -7,7 +7,7 @@ import { stackTier } from "../../components/config/system";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { SYSTEMS } from "../../components/systems";
 import { mergePaths } from "./braces";
-import { code } from "./markdown";
+import { cell, code } from "./markdown";
 
 // The configuration reference's key tables, generated from what decides a key: the zod schemas (which keys exist, their
 // defaults and `.meta({ example })`) and the doc comments on their fields, read through the TypeScript checker from the
@@ -286,10 +286,6 @@ export function sectionDocs(root: string): Map<string, Map<string, string>> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The page
-
-function cell(text: string): string {
-    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
 
 /** The key table of one section. */
 export function sectionTable(section: string, rows: readonly KeyRow[]): string[] {

@@ -33,3 +33,8 @@ export function code(text: string): string {
     const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
     return `${fence}${pad}${text.replace(/\n/g, " ")}${pad}${fence}`;
 }
+
+/** Text as one cell of a Markdown table: on one line, its pipes escaped. */
+export function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}

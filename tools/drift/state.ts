@@ -1,4 +1,4 @@
-import { systemOf } from "../plan/render";
+import { nameOfUrn, systemOf } from "../plan/render";
 import { clusterOf, typeOfUrn } from "../recover/state";
 
 // The objects a stack manages, read from its checkpoint (`pulumi stack export`, secrets encrypted): where each one
@@ -50,8 +50,6 @@ export interface ManagedObject extends ObjectRef {
 export function describeObject(o: { kind: string; namespace?: string; name: string }): string {
     return `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
 }
-
-const nameOfUrn = (urn: string) => urn.split("::").pop() ?? urn;
 
 /**
  * The Kubernetes objects of a checkpoint: custom resources of a `kubernetes:` type applied through one of the

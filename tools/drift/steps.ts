@@ -1,6 +1,6 @@
 import { STACKS, Stack, RunbookTable, KubernetesObjectRef, PerStack } from "../conformance/schema";
 import { isKubernetesRef, stepLocation, stepStacks, stepsTouching } from "../conformance/match";
-import { PlanResource } from "../plan/render";
+import { PlanResource, nameOfUrn } from "../plan/render";
 import { ManagedObject } from "./state";
 
 // The runbook step an object replaces (facts/runbooks/): what an operator reads to know why the object exists.
@@ -9,7 +9,7 @@ function asPlanResource(o: ManagedObject): PlanResource {
     return {
         urn: o.urn,
         type: `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`,
-        name: o.urn.split("::").pop() ?? o.name,
+        name: nameOfUrn(o.urn),
         parent: "",
         provider: "",
         system: o.system,

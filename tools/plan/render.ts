@@ -33,7 +33,8 @@ function providerUrn(ref: string): string {
     return ref ? ref.split("::").slice(0, -1).join("::") : "";
 }
 
-function lastName(urn: string): string {
+/** The name at the end of a URN. */
+export function nameOfUrn(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
 
@@ -134,7 +135,7 @@ export function kubernetesObjects(
     for (const r of recorded) {
         if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:providers:"))
             continue;
-        const providerName = lastName(providerUrn(r.provider));
+        const providerName = nameOfUrn(providerUrn(r.provider));
         const cluster = providerName.startsWith("cluster-")
             ? providerName.slice("cluster-".length)
             : "_default-provider";
@@ -190,22 +191,6 @@ export function kindLabel(type: string): string {
     if (parts[0] === "pulumi" && parts[1] === "providers") return `provider:${parts[2]}`;
     if (parts[0] === "runbooks") return `component:${parts[2]}`;
     return parts.slice(1).join(":");
-}
-
-/** Counts of resources per system and kind. */
-export function summarize(plan: Plan): { system: string; kind: string; count: number }[] {
-    const counts = new Map<string, number>();
-    for (const r of plan.resources) {
-        const kind = kindLabel(r.type);
-        const key = `${r.system}\u0000${kind}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return [...counts.entries()]
-        .map(([key, count]) => {
-            const [system, kind] = key.split("\u0000");
-            return { system, kind, count };
-        })
-        .sort((a, b) => a.system.localeCompare(b.system) || a.kind.localeCompare(b.kind));
 }
 
 /** The unset secrets, one per line with the command that sets one, for `unset-secrets.txt`. */
@@ -313,11 +298,16 @@ export function operatorValuesOfSummary(summary: string): string[] {
  */
 export function renderSummary(stack: string, plan: Plan, dir?: string): string {
     const file = (name: string): string => (dir === undefined ? name : `${dir}/${name}`);
-    const rows = summarize(plan);
-    const systems = [...new Set(rows.map((r) => r.system))];
+    // Resources per system and kind.
+    const counts = new Map<string, Map<string, number>>();
+    for (const r of plan.resources) {
+        const kinds = counts.get(r.system) ?? new Map<string, number>();
+        kinds.set(kindLabel(r.type), (kinds.get(kindLabel(r.type)) ?? 0) + 1);
+        counts.set(r.system, kinds);
+    }
+    const systems = [...counts.keys()].sort((a, b) => a.localeCompare(b));
     const w1 = Math.max(6, ...systems.map((s) => s.length));
-    const total = (system: string): number =>
-        rows.filter((r) => r.system === system).reduce((sum, r) => sum + r.count, 0);
+    const total = (system: string): number => [...counts.get(system)!.values()].reduce((a, b) => a + b, 0);
     const w2 = Math.max(...systems.map((s) => String(total(s)).length), 1);
     const protectedCount = plan.resources.filter((r) => r.protect).length;
     const lines = [
@@ -328,10 +318,9 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
         ...wrapped(`per system, most numerous kinds first (every resource: ${file("resources.json")}):`),
     ];
     for (const system of systems) {
-        const kinds = rows
-            .filter((r) => r.system === system)
-            .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind))
-            .map((r) => `${r.count} ${r.kind.split(":").pop()}`);
+        const kinds = [...counts.get(system)!]
+            .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+            .map(([kind, count]) => `${count} ${kind.split(":").pop()}`);
         lines.push(
             fitted(`  ${system.padEnd(w1)}  ${String(total(system)).padStart(w2)}: ${kinds.join(", ")}`),
         );
