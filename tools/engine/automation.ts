@@ -19,14 +19,13 @@ import { NamedError } from "../cli/args";
 // PulumiFailure, the one failure the tools read.
 
 /** A stack operation the engine refused: its exit code and what it printed; `locked` when the stack was locked. */
-export class PulumiFailure extends Error {
+export class PulumiFailure extends NamedError {
     constructor(
         readonly code: number,
         readonly output: string,
         readonly locked: boolean,
     ) {
         super(`pulumi exited ${code}`);
-        this.name = "PulumiFailure";
     }
 }
 

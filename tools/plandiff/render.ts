@@ -156,11 +156,7 @@ function resourceTitle(r: ResourceChange): string {
 
 function bySystem(diff: PlanDiff): Map<string, ResourceChange[]> {
     const groups = new Map<string, ResourceChange[]>();
-    for (const c of diff.changes) {
-        const list = groups.get(c.system) ?? [];
-        list.push(c);
-        groups.set(c.system, list);
-    }
+    for (const c of diff.changes) groups.set(c.system, [...(groups.get(c.system) ?? []), c]);
     return groups;
 }
 
