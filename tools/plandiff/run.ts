@@ -23,11 +23,7 @@ export function git(cwd: string, args: string[]): string {
 /** The commit a ref names, or an error naming the ref. */
 export function resolveCommit(root: string, ref: string): string {
     try {
-        return execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
-            cwd: root,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-        }).trim();
+        return git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
         throw new PlanDiffError(
             `--base ${ref}: no such commit (fetch it first, e.g. git fetch origin ${ref})`,
