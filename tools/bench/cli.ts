@@ -28,6 +28,16 @@ const USAGE = `usage: npm run bench -- [--only plan|suite|scale|engine]... [--ru
 const ROOT = repoRoot();
 const PARTS = ["plan", "suite", "scale", "engine"] as const;
 
+/** `work` with a temporary directory of its own, removed afterwards whatever `work` does. */
+function inTempDir<T>(prefix: string, work: (dir: string) => T): T {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    try {
+        return work(dir);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 function fmt(m: Measure): string {
     return `${m.seconds.toFixed(2).padStart(7)} s wall ${m.cpuSeconds.toFixed(2).padStart(7)} s cpu ${m.peakMiB.toFixed(0).padStart(5)} MiB`;
 }
@@ -46,16 +56,13 @@ function plan(
     runs: number,
     keep: string,
 ): { m: Measure; resources: number; json: string } {
-    const out = mkdtempSync(path.join(tmpdir(), `bench-${stack}-`));
-    try {
+    return inTempDir(`bench-${stack}-`, (out) => {
         const m = repeat(runs, () => measure([...planCliArgs(ROOT), "--stack", stack, "--out", out], cwd));
         const json = path.join(keep, `${stack}.json`);
         copyFileSync(path.join(out, "resources.json"), json);
         const resources = (JSON.parse(readFileSync(json, "utf8")) as unknown[]).length;
         return { m, resources, json };
-    } finally {
-        rmSync(out, { recursive: true, force: true });
-    }
+    });
 }
 
 function floor(floorFlags: string[], runs: number): Measure {
@@ -73,8 +80,7 @@ function benchPlans(runs: number, print: (row: string) => void): void {
     print(
         "    floor of the same inputs (the plan's own resources registered again, flat: no components, no config)",
     );
-    const keep = mkdtempSync(path.join(tmpdir(), "bench-plans-"));
-    try {
+    inTempDir("bench-plans-", (keep) => {
         for (const stack of ["stage", "prod"]) {
             const { m, resources, json } = plan(ROOT, stack, runs, keep);
             const bare = floor(["--resources", String(resources)], runs);
@@ -83,9 +89,7 @@ function benchPlans(runs: number, print: (row: string) => void): void {
             print(`  floor ${String(resources).padStart(5)} ${fmt(bare)}  ${ratio(m, bare)}`);
             print(`  inputs ${String(resources).padStart(4)} ${fmt(same)}  ${ratio(m, same)}`);
         }
-    } finally {
-        rmSync(keep, { recursive: true, force: true });
-    }
+    });
 }
 
 /** The test script's two steps, as package.json runs them. */
@@ -104,8 +108,7 @@ function benchSuite(fullBuild: boolean): string[] {
         ],
         ROOT,
     );
-    const times = mkdtempSync(path.join(tmpdir(), "bench-files-"));
-    try {
+    inTempDir("bench-files-", (times) => {
         const configIndex = mochaArgs.indexOf("--config");
         const config = configIndex >= 0 ? mochaArgs[configIndex + 1] : ".mocharc.json";
         const mocharc = JSON.parse(readFileSync(path.join(ROOT, config), "utf8")) as { parallel?: boolean };
@@ -143,9 +146,7 @@ function benchSuite(fullBuild: boolean): string[] {
         );
         for (const f of files.slice(0, 10))
             rows.push(`    ${f.seconds.toFixed(2).padStart(7)} s wall${cpu(f)}  ${f.file}`);
-    } finally {
-        rmSync(times, { recursive: true, force: true });
-    }
+    });
     return rows;
 }
 
@@ -170,9 +171,8 @@ function testSteps(scripts: Record<string, string>): { tscArgs: string[]; mochaA
 
 function benchScale(factors: number[], runs: number, print: (row: string) => void): void {
     print("(c) plan with the stage stack's DIALS workspaces multiplied");
-    const dir = mkdtempSync(path.join(tmpdir(), "bench-scale-"));
     const points: { resources: number; m: Measure }[] = [];
-    try {
+    inTempDir("bench-scale-", (dir) => {
         copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         mkdirSync(path.join(dir, "out"));
         for (const factor of factors) {
@@ -185,9 +185,7 @@ function benchScale(factors: number[], runs: number, print: (row: string) => voi
             points.push({ resources, m });
             print(`  x${String(factor).padEnd(4)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
         }
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
+    });
     const [first, last] = [points[0], points[points.length - 1]];
     if (points.length > 1 && last.resources > first.resources) {
         const per1000 = (d: (m: Measure) => number): string =>
