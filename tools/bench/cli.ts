@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { shellWords } from "../../components/config/fixCommands";
 import { ConfigError } from "../../components/config/problems";
 import { UsageError, parseFlags, usageExit } from "../cli/args";
 import { planCliArgs } from "../plan/process";
@@ -152,8 +153,6 @@ function benchSuite(fullBuild: boolean): string[] {
 
 /** The arguments the test script gives tsc (in its first command, or the script that runs) and mocha (its last). */
 function testSteps(scripts: Record<string, string>): { tscArgs: string[]; mochaArgs: string[] } {
-    const words = (command: string): string[] =>
-        (command.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^['"]|['"]$/g, ""));
     const commands = (script: string): string[] =>
         script
             .split("&&")
@@ -162,7 +161,7 @@ function testSteps(scripts: Record<string, string>): { tscArgs: string[]; mochaA
                 const run = /^npm run (?:-s )?(\S+)$/.exec(c)?.[1];
                 return run ? commands(scripts[run]) : [c];
             });
-    const steps = commands(scripts.test).map(words);
+    const steps = commands(scripts.test).map(shellWords);
     const tsc = steps.find((w) => w[0] === "tsc");
     const mocha = steps.find((w) => w[0] === "mocha");
     if (!tsc || !mocha) throw new Error(`npm test (${scripts.test}) runs no tsc or no mocha`);
