@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, keysBelow } from "../config/problems";
+import { ConfigProblem, keysBelow } from "../config/problems";
 import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier, takesOver } from "../config/system";
 import { routeAudienceProblems } from "../config/routeAudience";
@@ -113,11 +113,11 @@ function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, 
               ? keys.set(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage)
               : keys.set(`thoth.bots.${bot}.enabled`, "true");
         return [
-            {
-                key: fullKey(`${at}.bot`),
-                message: `tunnel "${instance.subdomain}" points at bot "${bot}", which this stack does not deploy (${reason}); its tunnel would lead nowhere`,
+            keys.problem(
+                `${at}.bot`,
+                `tunnel "${instance.subdomain}" points at bot "${bot}", which this stack does not deploy (${reason}); its tunnel would lead nowhere`,
                 fix,
-            },
+            ),
         ];
     }
     if (instance.via === "route" && config.bots?.[bot]?.route === false) {
@@ -192,11 +192,11 @@ function graphImageProblems(station: Station): ConfigProblem[] {
     if (postgresql === undefined || sclorgPostgresMajor(postgresql) !== undefined) return [];
     const key = "thoth.station.modules.images.postgresql";
     return [
-        {
-            key: fullKey(key),
-            message: `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it`,
-            fix: `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${keys.set(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>")}`,
-        },
+        keys.problem(
+            key,
+            `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it`,
+            `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${keys.set(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>")}`,
+        ),
     ];
 }
 
@@ -343,18 +343,15 @@ export function partNamespaces(
 /** Two parts creating the same namespace would fight over it (and the second create fails). */
 export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
     const created = partNamespaces(config).filter((n) => n.created);
-    const problems: ConfigProblem[] = [];
-    created.forEach((entry, i) => {
+    return created.flatMap((entry, i) => {
         const first = created.findIndex((c) => c.namespace === entry.namespace);
-        if (first < i && created[first].key !== entry.key) {
-            problems.push({
-                key: fullKey(entry.key),
-                message: `namespace "${entry.namespace}" is also created by ${created[first].key}; use another namespace, or let only one part create it`,
-                fix: keys.set(entry.createKey, "false"),
-            });
-        }
+        if (first === i || created[first].key === entry.key) return [];
+        return keys.problem(
+            entry.key,
+            `namespace "${entry.namespace}" is also created by ${created[first].key}; use another namespace, or let only one part create it`,
+            keys.set(entry.createKey, "false"),
+        );
     });
-    return problems;
 }
 
 /**

@@ -2,34 +2,36 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountHandle } from "../shared/handles";
 import { AppIdentity, standardLabels } from "../shared/labels";
-
-export interface ServiceAccountTokenArgs {
-    /** The namespace's name from its Namespace component: the Secret is made after it. */
-    namespace: pulumi.Input<string>;
-    /** The account the token is for: the annotation names it through the handle, so the Secret waits for it. */
-    serviceAccount: AccountHandle;
-    app: AppIdentity;
-}
+import { Namespace } from "../shared/namespace";
 
 /**
- * A long-lived token for a service account that something outside the cluster uses (the station deploy, Zuul's
- * nodepool): a `kubernetes.io/service-account-token` Secret, which the token controller fills in and the
- * provider waits for. Its owner creates it and reads the token with {@link tokenOf}.
+ * A long-lived token for service account `sa` of `namespace` (named `namespaceName`) that something outside the
+ * cluster uses (the station deploy, Zuul's nodepool): a `kubernetes.io/service-account-token` Secret, which the token
+ * controller fills in and the provider waits for. The Secret is made after the Namespace, and its annotation names the
+ * account through its handle, so it waits for the account too. The token is a secret Output (exported encrypted).
  */
-export function serviceAccountTokenSecret(args: ServiceAccountTokenArgs): k8s.core.v1.SecretArgs {
-    return {
-        metadata: {
-            name: `${args.serviceAccount.objectName}-token`,
-            namespace: args.namespace,
-            labels: standardLabels(args.app),
-            annotations: { "kubernetes.io/service-account.name": args.serviceAccount.name },
+export function serviceAccountToken(
+    name: string,
+    namespace: Namespace,
+    namespaceName: string,
+    sa: string,
+    app: AppIdentity,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+    const account = AccountHandle.of(namespace.serviceAccounts[sa], sa, namespaceName);
+    const secret = new k8s.core.v1.Secret(
+        name,
+        {
+            metadata: {
+                name: `${account.objectName}-token`,
+                namespace: namespace.name,
+                labels: standardLabels(app),
+                annotations: { "kubernetes.io/service-account.name": account.name },
+            },
+            type: "kubernetes.io/service-account-token",
         },
-        type: "kubernetes.io/service-account-token",
-    };
-}
-
-/** The token the controller wrote into a {@link serviceAccountTokenSecret}, as a secret Output (exported encrypted). */
-export function tokenOf(secret: k8s.core.v1.Secret): pulumi.Output<string> {
+        opts,
+    );
     return pulumi.secret(
         secret.data.apply((data) => (data?.token ? Buffer.from(data.token, "base64").toString("utf8") : "")),
     );

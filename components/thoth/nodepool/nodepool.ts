@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
@@ -6,8 +5,7 @@ import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { NodepoolConfig, ThothSection } from "../config";
 import { bindingName, thothApp } from "../identity";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
-import { AccountHandle } from "../../shared/handles";
-import { serviceAccountTokenSecret, tokenOf } from "../token";
+import { serviceAccountToken } from "../token";
 
 export interface ZuulNodepoolArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /**
@@ -52,17 +50,9 @@ export class ZuulNodepool extends SystemPart<ThothSection, KubernetesContext> {
             },
             this.child(),
         );
-        this.token = tokenOf(
-            new k8s.core.v1.Secret(
-                this.childName(`${sa}-token`),
-                serviceAccountTokenSecret({
-                    namespace: ns.name,
-                    serviceAccount: AccountHandle.of(ns.serviceAccounts[sa], sa, config.namespace),
-                    app: thothApp(sa, "ci"),
-                }),
-                this.child(),
-            ),
-        );
+        const app = thothApp(sa, "ci");
+        const tokenName = this.childName(`${sa}-token`);
+        this.token = serviceAccountToken(tokenName, ns, config.namespace, sa, app, this.child());
         this.providerYaml = nodepoolYaml(config, config.apiServer);
         this.kubeconfigContext = nodepoolContext(config, config.apiServer);
         this.registerOutputs({

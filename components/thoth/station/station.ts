@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
@@ -6,8 +5,7 @@ import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { CheckedStation, ThothSection } from "../config";
 import { bindingName, thothApp } from "../identity";
 import { StationTier, stationNamespaces, tierNamespaces } from "./tiers";
-import { AccountHandle } from "../../shared/handles";
-import { serviceAccountTokenSecret, tokenOf } from "../token";
+import { serviceAccountToken } from "../token";
 
 export interface StationArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.station` section as its check refined it. */
@@ -98,17 +96,13 @@ export class Station extends SystemPart<ThothSection, KubernetesContext> {
     /** The ops account's token, exported (encrypted) for the ansible vault. */
     private opsAccountToken(sa: string): pulumi.Output<string> {
         const home = this.namespaces.infra;
-        const account = AccountHandle.of(this.namespaceResources[home].serviceAccounts[sa], sa, home);
-        return tokenOf(
-            new k8s.core.v1.Secret(
-                this.childName(`${sa}-token`),
-                serviceAccountTokenSecret({
-                    namespace: this.namespaceResources[home].name,
-                    serviceAccount: account,
-                    app: thothApp(sa, "station"),
-                }),
-                this.child(),
-            ),
+        return serviceAccountToken(
+            this.childName(`${sa}-token`),
+            this.namespaceResources[home],
+            home,
+            sa,
+            thothApp(sa, "station"),
+            this.child(),
         );
     }
 }
