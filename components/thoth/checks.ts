@@ -226,16 +226,12 @@ function dgraphProblems(
             ),
         );
     }
-    const whitelist = dgraph.adminWhitelist;
-    const wider =
-        isProductionTier(tier) && whitelist !== undefined
-            ? widerSourcesProblem(
-                  "thoth.station.dgraph.adminWhitelist",
-                  whitelist.split(","),
-                  DGRAPH_ADMIN_RUNBOOK,
-              )
-            : undefined;
-    if (wider) problems.push(wider);
+    const whitelist = dgraph.adminWhitelist?.split(",");
+    if (isProductionTier(tier) && whitelist !== undefined) {
+        const key = "thoth.station.dgraph.adminWhitelist";
+        const wider = widerSourcesProblem(key, whitelist, DGRAPH_ADMIN_RUNBOOK);
+        if (wider) problems.push(wider);
+    }
     problems.push(...sizing("thoth.station.dgraph.zeroResources", dgraph.zeroResources));
     problems.push(...sizing("thoth.station.dgraph.alphaResources", dgraph.alphaResources));
     return problems;
@@ -363,18 +359,19 @@ export function catalogProblems(config: ThothConfig): ConfigProblem[] {
     if (!catalog) return [];
     const at = "thoth.station.modules.catalog.modules";
     const names = catalog.modules.map((m) => m.name);
-    const problems = duplicates(names).map((name) =>
-        removal(`${at}[${names.lastIndexOf(name)}]`, `lists module ${name} a second time`),
-    );
-    catalog.modules.forEach((m, i) => {
-        const rules = m.place.map((r) => (r.name === undefined ? `every ${r.kind}` : `${r.kind} ${r.name}`));
-        for (const what of duplicates(rules)) {
-            problems.push(
+    return [
+        ...duplicates(names).map((name) =>
+            removal(`${at}[${names.lastIndexOf(name)}]`, `lists module ${name} a second time`),
+        ),
+        ...catalog.modules.flatMap((m, i) => {
+            const rules = m.place.map((r) =>
+                r.name === undefined ? `every ${r.kind}` : `${r.kind} ${r.name}`,
+            );
+            return duplicates(rules).map((what) =>
                 removal(`${at}[${i}].place[${rules.lastIndexOf(what)}]`, `is a second rule for ${what}`),
             );
-        }
-    });
-    return problems;
+        }),
+    ];
 }
 
 /** Every cross-field check of the thoth section. */
@@ -496,10 +493,8 @@ export function thothCheck(
     tier?: StackTier,
     clusters?: Record<string, unknown>,
 ): Refined<ThothSection> | Rejected {
-    const problems = [
-        ...thothProblems(config, tier, clusters),
-        ...metricsAudienceProblems(config, tier).filter((p) => !p.placeholder),
-    ];
+    const audience = metricsAudienceProblems(config, tier);
+    const problems = [...thothProblems(config, tier, clusters), ...audience.filter((p) => !p.placeholder)];
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
     const { station: _station, nodepool, bots, ultrahooks, ...rest } = config;
     const routes = botRouteHosts(bots, config.domain);
@@ -514,7 +509,7 @@ export function thothCheck(
                 : undefined,
         },
         // A placeholder audience: the offline plan goes on and lists it, a real run stops on it.
-        problems: metricsAudienceProblems(config, tier).filter((p) => p.placeholder),
+        problems: audience.filter((p) => p.placeholder),
     };
 }
 
