@@ -1,9 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext, SecretStore } from "../../config/system";
 import { ContainerSpec } from "../../shared/container";
-import { ExposureSpec } from "../../shared/exposure";
 import { selectorLabels } from "../../shared/labels";
+import { ExposureSpec } from "../../shared/exposure";
 import { statefulOptions } from "../../shared/protect";
 import { tcpProbe } from "../../shared/probes";
 import { Sizing, fixedSize, sized } from "../../shared/resources";
@@ -11,7 +10,7 @@ import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { ClaimTemplateMount, claimTemplate } from "../../shared/volumes";
-import { ServicePort, ServiceSpec, Workload, WorkloadArgs } from "../../shared/workload";
+import { ServicePort, ServiceSpec, Workload, WorkloadArgs, spreadOverNodes } from "../../shared/workload";
 import { CheckedStation, DgraphHosts, ThothSection } from "../config";
 import {
     DGRAPH_TLS_DIR,
@@ -90,23 +89,6 @@ function alphaRoutes(hosts: DgraphHosts): ExposureSpec[] {
         service: "alpha-public",
         tls: { termination: "passthrough" },
     }));
-}
-
-/** Spread the members of a quorum over nodes: losing one node must not lose the majority. */
-function spread(app: string): k8s.types.input.core.v1.Affinity {
-    return {
-        podAntiAffinity: {
-            preferredDuringSchedulingIgnoredDuringExecution: [
-                {
-                    weight: 100,
-                    podAffinityTerm: {
-                        labelSelector: { matchLabels: selectorLabels(thothApp(app, "database")) },
-                        topologyKey: "kubernetes.io/hostname",
-                    },
-                },
-            ],
-        },
-    };
 }
 
 /**
@@ -232,13 +214,16 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
         extra: pulumi.CustomResourceOptions = {},
     ): Workload {
         const config = this.#args.dgraph;
+        const app = thothApp(role, "database", config.image);
         return new Workload(
             this.childName(role),
             {
                 ...this.common(tls),
-                app: thothApp(role, "database", config.image),
+                app,
                 replicas: config.replicas,
-                affinity: spread(role),
+                // Losing one node must not lose the quorum's majority: the members prefer distinct nodes, as every
+                // workload's replicas do, and so does a lone member (as the StatefulSets always had it).
+                affinity: spreadOverNodes(Math.max(config.replicas, 2), selectorLabels(app)),
                 containers: [container],
                 ...services,
             },
