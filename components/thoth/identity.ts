@@ -8,11 +8,6 @@ export function thothApp(name: string, component: string, image?: string): AppId
     return { name, partOf: THOTH_PART_OF, component, version: image ? imageVersion(image) : undefined };
 }
 
-/** RoleBinding name of a service account's ClusterRole; `system:` roles become `system-...` (names allow no colon). */
-export function bindingName(serviceAccount: string, clusterRole: string): string {
-    return `${serviceAccount}-${clusterRole.replace(/:/g, "-")}`;
-}
-
 /** OpenShift's default Route host, `<name>-<namespace>.<domain>`, used when a host is not configured. */
 export function defaultHost(name: string, namespace: string, domain: string): string {
     return `${name}-${namespace}.${domain}`;

@@ -3,7 +3,8 @@ import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
 import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { NodepoolConfig, ThothSection } from "../config";
-import { bindingName, thothApp } from "../identity";
+import { thothApp } from "../identity";
+import { grantName } from "../../shared/serviceAccount";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
 import { serviceAccountToken } from "../token";
 
@@ -42,7 +43,7 @@ export class ZuulNodepool extends SystemPart<ThothSection, KubernetesContext> {
                 serviceAccounts: [sa],
                 roleBindings: [
                     {
-                        name: bindingName(sa, config.clusterRole),
+                        name: grantName(sa, { namespace: config.namespace, clusterRole: config.clusterRole }),
                         role: { kind: "ClusterRole", name: config.clusterRole },
                         subjects: [{ kind: "ServiceAccount", name: sa }],
                     },

@@ -3,7 +3,8 @@ import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
 import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { CheckedStation, ThothSection } from "../config";
-import { bindingName, thothApp } from "../identity";
+import { thothApp } from "../identity";
+import { grantName } from "../../shared/serviceAccount";
 import { StationTier, stationNamespaces, tierNamespaces } from "./tiers";
 import { serviceAccountToken } from "../token";
 
@@ -84,7 +85,7 @@ export class Station extends SystemPart<ThothSection, KubernetesContext> {
                 },
                 serviceAccounts: ns === home ? [sa] : [],
                 roleBindings: station.opsClusterRoles.map((role) => ({
-                    name: bindingName(sa, role),
+                    name: grantName(sa, { namespace: ns, clusterRole: role }),
                     role: { kind: "ClusterRole" as const, name: role },
                     subjects: [{ kind: "ServiceAccount" as const, name: sa, namespace: home }],
                 })),
