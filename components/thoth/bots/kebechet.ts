@@ -35,12 +35,10 @@ type NepthysEntry = NonNullable<BotsConfig["nepthys"]>;
  * Nepthys pushes with Kebechet's SSH identity: its Secret carries the same private key.
  */
 export class KebechetFamily extends BotFamily {
-    public readonly jobs: ScheduledJob[] = [];
-
     constructor(name: string, args: KebechetFamilyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:KebechetFamily", name, args, opts);
-        if (args.kebechet) this.jobs.push(this.kebechet(args.kebechet));
-        if (args.nepthys) this.jobs.push(this.nepthys(args.nepthys));
+        if (args.kebechet) this.kebechet(args.kebechet);
+        if (args.nepthys) this.nepthys(args.nepthys);
         this.registerOutputs({});
     }
 

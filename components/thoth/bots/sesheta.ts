@@ -65,7 +65,6 @@ export interface SeshetaFamilyArgs extends BotFamilyArgs {
 
 /** The Sesheta bots: the webhook receiver and the label-checker, scrum and approver CronJobs. */
 export class SeshetaFamily extends BotFamily {
-    public readonly jobs: ScheduledJob[] = [];
     public readonly endpoint?: BotEndpoint;
     readonly #args: SeshetaFamilyArgs;
 
@@ -88,9 +87,9 @@ export class SeshetaFamily extends BotFamily {
             SESHETA_VERBOSE: configMap.env("sesheta-verbose"),
         };
         if (args.webhooks) this.endpoint = this.webhooks(args.webhooks, common, chat);
-        if (args.labelChecker) this.jobs.push(this.labelChecker(args.labelChecker, common, configMounts));
-        if (args.scrum) this.jobs.push(this.scrum(args.scrum, common, configMap, chat));
-        if (args.approver) this.jobs.push(this.approver(args.approver, common, configMounts));
+        if (args.labelChecker) this.labelChecker(args.labelChecker, common, configMounts);
+        if (args.scrum) this.scrum(args.scrum, common, configMap, chat);
+        if (args.approver) this.approver(args.approver, common, configMounts);
         this.registerOutputs({});
     }
 

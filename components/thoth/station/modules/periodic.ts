@@ -74,13 +74,12 @@ export interface PeriodicJobsArgs extends SystemArgs<ThothSection, KubernetesCon
 
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
 export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
-    public readonly jobs: Record<string, ScheduledJob> = {};
     readonly #args: PeriodicJobsArgs;
 
     constructor(name: string, args: PeriodicJobsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:PeriodicJobs", name, args, opts);
         this.#args = args;
-        for (const plan of args.plans) this.jobs[plan.name] = this.job(plan);
+        for (const plan of args.plans) this.job(plan);
         this.registerOutputs({});
     }
 

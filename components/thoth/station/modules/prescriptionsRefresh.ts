@@ -222,8 +222,6 @@ export interface PrescriptionsRefreshArgs extends SystemArgs<ThothSection, Kuber
  * are no ImageStreams: the CronWorkflows run the pinned image itself.
  */
 export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesContext> {
-    public readonly cronWorkflows: Record<string, k8s.apiextensions.CustomResource> = {};
-
     constructor(name: string, args: PrescriptionsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:PrescriptionsRefresh", name, args, opts);
         const namespace = args.namespace;
@@ -272,9 +270,8 @@ export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesCon
             );
         }
         for (const object of objects) {
-            const name = String(object.metadata.name);
-            this.cronWorkflows[name] = new k8s.apiextensions.CustomResource(
-                this.childName(name),
+            new k8s.apiextensions.CustomResource(
+                this.childName(String(object.metadata.name)),
                 object,
                 this.child(),
             );
