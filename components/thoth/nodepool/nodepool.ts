@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
@@ -6,7 +7,7 @@ import { NodepoolConfig, ThothSection } from "../config";
 import { thothApp } from "../identity";
 import { grantName } from "../../shared/serviceAccount";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
-import { serviceAccountToken } from "../token";
+import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 export interface ZuulNodepoolArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /**
@@ -51,9 +52,8 @@ export class ZuulNodepool extends SystemPart<ThothSection, KubernetesContext> {
             },
             this.child(),
         );
-        const app = thothApp(sa, "ci");
-        const tokenName = this.childName(`${sa}-token`);
-        this.token = serviceAccountToken(tokenName, ns, config.namespace, sa, app, this.child());
+        const secret = serviceAccountTokenSecret(ns, config.namespace, sa, thothApp(sa, "ci"));
+        this.token = tokenOf(new k8s.core.v1.Secret(this.childName(`${sa}-token`), secret, this.child()));
         this.providerYaml = nodepoolYaml(config, config.apiServer);
         this.kubeconfigContext = nodepoolContext(config, config.apiServer);
         this.registerOutputs({

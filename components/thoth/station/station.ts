@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
@@ -6,7 +7,7 @@ import { CheckedStation, ThothSection } from "../config";
 import { thothApp } from "../identity";
 import { grantName } from "../../shared/serviceAccount";
 import { StationTier, stationNamespaces, tierNamespaces } from "./tiers";
-import { serviceAccountToken } from "../token";
+import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 export interface StationArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.station` section as its check refined it. */
@@ -97,13 +98,12 @@ export class Station extends SystemPart<ThothSection, KubernetesContext> {
     /** The ops account's token, exported (encrypted) for the ansible vault. */
     private opsAccountToken(sa: string): pulumi.Output<string> {
         const home = this.namespaces.infra;
-        return serviceAccountToken(
-            this.childName(`${sa}-token`),
+        const secret = serviceAccountTokenSecret(
             this.namespaceResources[home],
             home,
             sa,
             thothApp(sa, "station"),
-            this.child(),
         );
+        return tokenOf(new k8s.core.v1.Secret(this.childName(`${sa}-token`), secret, this.child()));
     }
 }
