@@ -62,7 +62,8 @@ function wrapped(schema: z.ZodType): z.ZodType | undefined {
     return def.type === "pipe" ? def.in : def.type === "lazy" ? def.getter?.() : undefined;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The schema below every wrapper (optional, default, pipe, lazy). */
+export function unwrap(schema: z.ZodType): z.ZodType {
     let current = schema;
     for (let i = 0, next = wrapped(current); next && i < 20; i++, next = wrapped(current)) current = next;
     return current;

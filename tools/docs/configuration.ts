@@ -1,5 +1,5 @@
 import * as path from "path";
-import { defOf } from "../../components/config/issues";
+import { defOf, unwrap } from "../../components/config/issues";
 import * as ts from "typescript";
 import { z } from "zod";
 import { clustersSchema, openstackSchema } from "../../components/config/program";
@@ -90,7 +90,7 @@ export function schemaRows(
                 });
                 if (rest.length < def.options.length) placeholder = true;
                 if (rest.length === 1) current = rest[0];
-                else if (rest.every((o) => defOf(unwrapped(o)).type === "object")) {
+                else if (rest.every((o) => defOf(unwrap(o)).type === "object")) {
                     // Several shapes: their keys together.
                     for (const o of rest) visit(o, at, depth + 1, outer);
                     return;
@@ -107,7 +107,7 @@ export function schemaRows(
         }
         if (def.type === "record" && def.valueType) {
             // The keys are the operator's: the row is of a value under any of them.
-            const inner = defOf(unwrapped(def.valueType)).type;
+            const inner = defOf(unwrap(def.valueType)).type;
             if (container(inner) && doc !== "")
                 rows.push({ path: at, value: optional ? "optional" : "", doc });
             return visit(def.valueType, [...at, ANY_KEY], depth + 1, {
@@ -116,12 +116,12 @@ export function schemaRows(
             });
         }
         if (def.type === "array" && def.element) {
-            const inner = defOf(unwrapped(def.element)).type;
+            const inner = defOf(unwrap(def.element)).type;
             if (container(inner)) {
                 if (doc !== "") rows.push({ path: at, value: optional ? "optional" : "", doc });
                 return visit(def.element, [...at, ANY_ITEM], depth + 1);
             }
-            const item = (unwrapped(def.element).meta() ?? def.element.meta() ?? {}) as { example?: unknown };
+            const item = (unwrap(def.element).meta() ?? def.element.meta() ?? {}) as { example?: unknown };
             const first = Array.isArray(fallback) && fallback.length > 0 ? fallback : undefined;
             const parts = [
                 first ? `= ${code(shown(fallback))}` : "list",
@@ -148,17 +148,6 @@ export function schemaRows(
     };
     visit(schema, [], 0);
     return rows;
-}
-
-function unwrapped(schema: z.ZodType): z.ZodType {
-    let current = schema;
-    for (let i = 0; i < 30; i++) {
-        const def = defOf(current);
-        if (def.innerType) current = def.innerType;
-        else if (def.type === "pipe" && def.in) current = def.in;
-        else return current;
-    }
-    return current;
 }
 
 /** Rows that differ only in one part of their key, and say the same, as one row: `components.{deck,hook}.replicas`. */
