@@ -22,12 +22,7 @@ const SECTION = "callysto";
 /** A value the check proved, or why it could not: the problems that stop the run. */
 type Proof<T> = { value: T } | Rejected;
 
-const { problem, set, remove } = keysBelow(SECTION);
-
-/** A fix that sets a key to the output of a command (a public key file, an id looked up in OpenStack), then `suffix`. */
-function setFromCommand(path: string, command: string, suffix = ""): string {
-    return `pulumi config set --path ${shellQuote(`${SECTION}.${path}`)} "$(${command})${suffix}"`;
-}
+const { problem, set, remove, setFrom } = keysBelow(SECTION);
 
 /** A placeholder the operator must replace, with the command that reads the real value; none for a real value. */
 function placeholderProblems(
@@ -39,7 +34,7 @@ function placeholderProblems(
     if (!isPlaceholder(value)) return [];
     return [
         {
-            ...problem(path, `is a placeholder: set it to ${what}`, setFromCommand(path, command)),
+            ...problem(path, `is a placeholder: set it to ${what}`, setFrom(path, command)),
             placeholder: true,
         },
     ];
@@ -63,7 +58,7 @@ function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): C
             problem(
                 path,
                 `is the local test stack's key, whose private half is committed to the repository (decryptable with the test passphrase): anyone could log in to ${tier ?? "this"} hosts. Create a key only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa) and set its public half`,
-                setFromCommand(path, fromFile),
+                setFrom(path, fromFile),
             ),
         ];
     }
@@ -126,7 +121,7 @@ const OWN_ADDRESSES = {
 /** Sets sshSources[i] to the workstation's own address in `family`. */
 function ownAddressFix(i: number, family: IngressRule["ethertype"]): string {
     const own = OWN_ADDRESSES[family];
-    return setFromCommand(`sshSources[${i}]`, own.command, `/${own.bits}`);
+    return setFrom(`sshSources[${i}]`, own.command, `/${own.bits}`);
 }
 const SSH_SOURCES_FIX = `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`;
 const OPEN_TO_ALL =
@@ -336,7 +331,7 @@ function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
                 "dns.zoneId",
                 `set exactly one of dns.zoneId (an existing Designate zone of this project whose records this stack writes) or dns.createZone (the zone ${config.domain}. created or adopted here)`,
                 zoneId === undefined
-                    ? setFromCommand("dns.zoneId", `openstack zone show -f value -c id ${config.domain}.`)
+                    ? setFrom("dns.zoneId", `openstack zone show -f value -c id ${config.domain}.`)
                     : remove("dns.createZone"),
             ),
         ],
@@ -432,7 +427,7 @@ function adoptedHostProblems(config: CallystoConfig, host: HostConfig, i: number
             problem(
                 `hosts[${i}].zfs.existingVolumes`,
                 `is required: host "${host.name}" is a running instance taken over; its home volumes exist and are adopted, never created anew`,
-                setFromCommand(
+                setFrom(
                     `hosts[${i}].zfs.existingVolumes[0].id`,
                     `openstack volume show -f value -c id ${host.name}.${config.domain}-home-1`,
                 ),

@@ -148,6 +148,9 @@ export function keysBelow(prefix: string) {
         }),
         set: (path: string, value: string) => setCommand(key(path), value, { path: true }),
         remove: (path: string) => removeCommand(key(path), { path: true }),
+        /** Sets the key to what a command prints (a public key file, an id looked up), then `suffix`. */
+        setFrom: (path: string, command: string, suffix = "") =>
+            `pulumi config set --path ${shellQuote(key(path))} "$(${command})${suffix}"`,
     };
 }
 

@@ -33,15 +33,15 @@ function reporter(section: ServiceName, problems: ConfigProblem[]): Reporter {
 function claimPlaceholder(section: ServiceName, config: PackitConfig): ConfigProblem[] {
     if (!config.components.postgres || !isPlaceholder(config.postgres.claimName)) return [];
     const ns = mainNamespace(section, config);
-    return [
-        {
-            key: fullKey(`${section}.postgres.claimName`),
-            message:
-                "is a placeholder: set it to the claim of the running database, so its data is taken over instead of starting empty",
-            fix: `pulumi config set --path ${section}.postgres.claimName "$(oc -n ${ns} get deployment postgres -o jsonpath='{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}')"`,
-            placeholder: true,
-        },
-    ];
+    const keys = keysBelow(section);
+    const claim = "'{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}'";
+    const message =
+        "is a placeholder: set it to the claim of the running database, so its data is taken over instead of starting empty";
+    const fix = keys.setFrom(
+        "postgres.claimName",
+        `oc -n ${ns} get deployment postgres -o jsonpath=${claim}`,
+    );
+    return [{ ...keys.problem("postgres.claimName", message, fix), placeholder: true }];
 }
 
 /** What the program-wide config tells a section's check: each cluster's entry (its `adoptExisting`). */
