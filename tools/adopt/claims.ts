@@ -1,6 +1,7 @@
+import type { V1Volume } from "@kubernetes/client-node";
 import { sameJobElsewhere } from "./layouts";
 import { KubeObject, LeftBehind, at, namespacedName, objectId } from "./model";
-import { roleMatches } from "./roles";
+import { podSpecOf, roleMatches } from "./roles";
 import { POD_RUNNING_KINDS } from "./selectors";
 
 /** A claim the program would use: its own PersistentVolumeClaim, or one a StatefulSet's template makes. */
@@ -233,13 +234,8 @@ const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Deployment
 
 /** The claims a workload's pod template (or a pod) mounts. */
 export function mountedClaims(o: KubeObject): string[] {
-    const spec = o.kind === "Pod" ? at(o, "spec") : at(o, "spec", "template", "spec");
-    const volumes = (at(spec, "volumes") ?? []) as {
-        persistentVolumeClaim?: { claimName?: string };
-    }[];
-    return volumes.flatMap((v) =>
-        v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
-    );
+    const volumes = (at(podSpecOf(o), "volumes") ?? []) as V1Volume[];
+    return volumes.flatMap((v) => v.persistentVolumeClaim?.claimName || []);
 }
 
 /**

@@ -152,12 +152,10 @@ export async function databaseTakeovers(
         const path = dumps.get(namespace);
         const header = path === undefined ? undefined : readDumpHeader(path);
         const dump = header && path !== undefined ? { path, ...header } : undefined;
+        const { claim, version, versionKey } = s;
+        const takeover = { namespace, server: s.d.object.metadata.name, claim, version, versionKey };
         const problems = takeoverProblems({
-            namespace,
-            server: s.d.object.metadata.name,
-            claim: s.claim,
-            version: s.version,
-            versionKey: s.versionKey,
+            ...takeover,
             dataVersion,
             dump,
             makeDump: running && dumpCommand(namespace, running.pod, running.container),
@@ -166,11 +164,7 @@ export async function databaseTakeovers(
         takeovers.push({
             cluster,
             system: s.d.system,
-            namespace,
-            server: s.d.object.metadata.name,
-            claim: s.claim,
-            version: s.version,
-            versionKey: s.versionKey,
+            ...takeover,
             ...(typeof dataVersion === "number" ? { dataVersion } : {}),
             ...(dump && !("problem" in dump) ? { dump } : {}),
             problems,

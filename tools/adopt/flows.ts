@@ -15,7 +15,7 @@ import { CallerRepair, EgressRepair, LiveServiceRef } from "../../components/sha
 import { KubeObject, LeftBehind, at, objectId } from "./model";
 import { ROLE_KINDS, containersOf, podTemplateOf, programNames } from "./roles";
 import { serviceOfHost } from "./serviceHost";
-import { POD_RUNNING_KINDS } from "./selectors";
+import { POD_RUNNING_KINDS, labelPairs } from "./selectors";
 
 // What the report leaves running keeps the flows it has today: the callers that live configuration names for it,
 // whoever reaches it through a Service or a Route, and its own egress. The program's NetworkPolicies of a namespace
@@ -220,9 +220,7 @@ function presetCallers(cm: KubeObject): NamedCaller[] {
                         callers: {
                             namespace: podNamespace,
                             labels: { ...labels, [CREATED_BY_PROW]: "true" },
-                            what: `ProwJob pods of ${Object.entries(labels)
-                                .map(([k, v]) => `${k}=${v}`)
-                                .join(",")} in ${podNamespace}`,
+                            what: `ProwJob pods of ${labelPairs(labels).join(",")} in ${podNamespace}`,
                         },
                         namespace: podNamespace,
                         url: u.url,

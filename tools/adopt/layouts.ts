@@ -2,7 +2,7 @@ import type { V1PodSpec } from "@kubernetes/client-node";
 import { parseImageRef } from "../../components/shared/imageRef";
 import { DesiredObject, Finding, KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { droppedQueueProblems } from "./droppedQueues";
-import { ROLE_KINDS, RoleMatch, blocks, roleProblem, servicesSelecting } from "./roles";
+import { ROLE_KINDS, RoleMatch, blocks, podSpecOf, roleProblem, servicesSelecting } from "./roles";
 import { POD_RUNNING_KINDS } from "./selectors";
 
 // What runs today in a system's namespaces, said in one line, and the layouts the program cannot take over: a
@@ -41,9 +41,7 @@ export function imageRepository(image: string): string {
     return registry === undefined ? repository : `${registry}/${repository}`;
 }
 
-function podSpec(o: KubeObject): Partial<V1PodSpec> {
-    return (at(o, "spec", "template", "spec") ?? {}) as Partial<V1PodSpec>;
-}
+const podSpec = (o: KubeObject) => (podSpecOf(o) ?? {}) as Partial<V1PodSpec>;
 
 /**
  * The ports the Services of `services` that select `o`'s pods send to it: a server that declares no containerPort
@@ -183,13 +181,11 @@ export function layoutChecks(
         );
         const known = (options.known ?? []).find((k) => k.system === system && k.matches(workloads));
         const problems: string[] = [];
-        const runsWorkloads = mine.some((o) => POD_RUNNING_KINDS.includes(o.kind));
-        if (
+        const expected =
             options.production &&
-            runsWorkloads &&
-            workloads.length === 0 &&
-            !options.firstInstall?.has(system)
-        ) {
+            mine.some((o) => POD_RUNNING_KINDS.includes(o.kind)) &&
+            !options.firstInstall?.has(system);
+        if (expected && workloads.length === 0) {
             problems.push(
                 `no workload runs in ${[...namespaces].filter(Boolean).sort().join(", ")} today, where production ` +
                     `${system} is expected: the first deploy would start a second, empty ${system} if it runs ` +
@@ -212,12 +208,7 @@ export function layoutChecks(
         for (const m of roles.filter(blocks)) problems.push(roleProblem(m, system));
         problems.push(...droppedQueueProblems(liveHere, mine, new Set([...byRole, ...replaced]), system));
         const elsewhere = sameJobElsewhere(liveHere, mine, created, replaced);
-        if (
-            options.production &&
-            runsWorkloads &&
-            workloads.length > 0 &&
-            !options.firstInstall?.has(system)
-        ) {
+        if (expected && workloads.length > 0) {
             const ids = new Set(mine.map(objectId));
             const names = new Set(mine.filter((o) => ROLE_KINDS.includes(o.kind)).map(namespacedName));
             const ofSystem = (o: KubeObject) =>

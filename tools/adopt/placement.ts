@@ -1,13 +1,15 @@
 import type {
     V1NodeSelectorRequirement,
     V1NodeSelectorTerm,
+    V1PodSpec,
     V1Taint,
     V1Toleration,
 } from "@kubernetes/client-node";
 import { labelSelectorMatches } from "../../components/shared/labelSelector";
 import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at } from "./model";
-import { PodSpec, QuotaWorkload, quotaWorkload } from "./quota";
+import { QuotaWorkload, quotaWorkload } from "./quota";
+import { labelPairs } from "./selectors";
 
 /**
  * Whether the nodes of a cluster can run the pods of the program's workloads, as the scheduler's filters decide it
@@ -73,26 +75,29 @@ export function tolerates(t: V1Toleration, taint: V1Taint): boolean {
 const UNSCHEDULABLE: V1Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
 
 /** The pod's required node affinity, undefined when it has none (absent or null). */
-function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
+function requiredNodeAffinity(spec: object): unknown {
     return (
         at(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution") ?? undefined
     );
 }
 
+const nodeSelectorOf = (spec: object) => (at(spec, "nodeSelector") ?? {}) as Record<string, string>;
+
 /** Why `node` cannot run a pod of `spec`, or undefined when it can. */
-export function nodeRefusal(spec: Record<string, unknown>, node: KubeObject): string | undefined {
+export function nodeRefusal(spec: V1PodSpec | Record<string, unknown>, node: KubeObject): string | undefined {
     const labels = (node.metadata.labels ?? {}) as Record<string, string>;
-    const missing = Object.entries((spec.nodeSelector ?? {}) as Record<string, string>).filter(
+    const missing = Object.entries(nodeSelectorOf(spec)).filter(
         ([k, v]) => !Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== v,
     );
-    if (missing.length > 0) return `lacks ${missing.map(([k, v]) => `${k}=${v}`).join(", ")} (nodeSelector)`;
+    if (missing.length > 0)
+        return `lacks ${labelPairs(Object.fromEntries(missing)).join(", ")} (nodeSelector)`;
     const required = requiredNodeAffinity(spec);
     if (required !== undefined) {
         const terms = (at(required, "nodeSelectorTerms") ?? []) as V1NodeSelectorTerm[];
         if (!terms.some((t) => termMatches(t, labels, node.metadata.name)))
             return "matches no term of the required node affinity";
     }
-    const tolerations = (spec.tolerations ?? []) as V1Toleration[];
+    const tolerations = (at(spec, "tolerations") ?? []) as V1Toleration[];
     const taints = ((at(node, "spec", "taints") ?? []) as V1Taint[]).filter(
         (t) => t.effect === "NoSchedule" || t.effect === "NoExecute",
     );
@@ -116,23 +121,19 @@ export interface PlacementCheck {
 }
 
 /** Whether a workload asks for particular nodes (a selector or a required node affinity). */
-function asksForNodes(spec: Record<string, unknown>): boolean {
-    return (
-        Object.keys((spec.nodeSelector ?? {}) as object).length > 0 ||
-        requiredNodeAffinity(spec) !== undefined
-    );
+function asksForNodes(spec: V1PodSpec): boolean {
+    return Object.keys(nodeSelectorOf(spec)).length > 0 || requiredNodeAffinity(spec) !== undefined;
 }
 
 /** The fix for a workload no node can run: label a node only where plain labels are asked for, else ask. */
 function placementFix(w: QuotaWorkload, nodes: readonly KubeObject[]): string {
-    const spec = w.spec as PodSpec & Record<string, unknown>;
-    const selector = Object.entries((spec.nodeSelector ?? {}) as Record<string, string>);
+    const selector = labelPairs(nodeSelectorOf(w.spec));
     const names = nodes.map((n) => n.metadata.name).sort();
     const listed =
         names.length > 8 ? `${names.slice(0, 8).join(", ")}, … (${names.length} nodes)` : names.join(", ");
     const labelCommand =
-        selector.length > 0 && at(spec, "affinity", "nodeAffinity") === undefined
-            ? ` label the node meant to run it: kubectl label node <NODE> ${selector.map(([k, v]) => `${k}=${v}`).join(" ")}, ` +
+        selector.length > 0 && at(w.spec, "affinity", "nodeAffinity") === undefined
+            ? ` label the node meant to run it: kubectl label node <NODE> ${selector.join(" ")}, ` +
               `<NODE> being the one its runbook names (nodes today: ${listed});`
             : "";
     return (
@@ -164,7 +165,7 @@ export async function placementChecks(
     }
     if (!unreadable && nodes.length === 0) unreadable = "the cluster lists no node";
     if (unreadable) {
-        const asking = workloads.filter(({ w }) => asksForNodes(w.spec as PodSpec & Record<string, unknown>));
+        const asking = workloads.filter(({ w }) => asksForNodes(w.spec));
         if (asking.length === 0) return [];
         return [
             {
@@ -182,8 +183,7 @@ export async function placementChecks(
     }
     const checks: PlacementCheck[] = [];
     for (const { d, w } of workloads) {
-        const spec = w.spec as PodSpec & Record<string, unknown>;
-        const refusals = nodes.map((n) => ({ node: n.metadata.name, why: nodeRefusal(spec, n) }));
+        const refusals = nodes.map((n) => ({ node: n.metadata.name, why: nodeRefusal(w.spec, n) }));
         if (refusals.some((r) => r.why === undefined)) continue;
         const byReason = new Map<string, string[]>();
         for (const r of refusals) byReason.set(r.why!, [...(byReason.get(r.why!) ?? []), r.node]);

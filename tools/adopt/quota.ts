@@ -3,7 +3,7 @@ import { quantityValue } from "../../components/shared/resources";
 import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
-import { POD_RUNNING_KINDS } from "./selectors";
+import { POD_RUNNING_KINDS, finished } from "./selectors";
 import { podSpecOf } from "./roles";
 import { mountedClaims } from "./claims";
 import { neverBeside } from "./handover";
@@ -51,8 +51,6 @@ export function formatAmount(name: string, amount: number): string {
     }
     return String(bytes);
 }
-
-export type PodSpec = V1PodSpec;
 
 /** What the API server fills in for a container that sets no request or limit: a LimitRange's `Container` defaults. */
 export interface ContainerDefaults {
@@ -106,7 +104,7 @@ export interface PodAmounts {
  * (init containers with `restartPolicy: Always`), or the largest init container plus the sidecars started before it
  * if that is more; plus the pod's overhead.
  */
-export function podAmounts(spec: PodSpec, defaults: ContainerDefaults): PodAmounts {
+export function podAmounts(spec: V1PodSpec, defaults: ContainerDefaults): PodAmounts {
     const amounts: Record<string, number> = {};
     const unset: Record<string, string[]> = {};
     for (const [name, what] of Object.entries(POD_RESOURCES)) {
@@ -135,7 +133,7 @@ export function podAmounts(spec: PodSpec, defaults: ContainerDefaults): PodAmoun
 }
 
 /** Whether a quota's scopes select a pod (a scope this check does not know selects it: the safe side). */
-export function inScope(quota: KubeObject, spec: PodSpec, amounts: PodAmounts): boolean {
+export function inScope(quota: KubeObject, spec: V1PodSpec, amounts: PodAmounts): boolean {
     const bestEffort = Object.entries(amounts.amounts).every(
         ([name, v]) => POD_RESOURCES[name] === "pods" || v === 0,
     );
@@ -177,7 +175,7 @@ export interface QuotaWorkload {
     name: string;
     /** The system (config section) it belongs to. */
     system: string;
-    spec: PodSpec;
+    spec: V1PodSpec;
     /** Pods it runs once rolled out. */
     pods: number;
     /** Extra pods a RollingUpdate rollout runs at once (maxSurge); 0 for the others. */
@@ -201,7 +199,7 @@ function surgeOf(value: unknown, replicas: number): number {
 export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undefined {
     const name = kindAndName(o);
     const replicas = Number(at(o, "spec", "replicas") ?? 1);
-    const spec = podSpecOf(o) as PodSpec;
+    const spec = podSpecOf(o) as V1PodSpec;
     const runs = (pods: number, surge = 0, recreate = false): QuotaWorkload => ({
         name,
         system,
@@ -269,8 +267,7 @@ export function replacedPods(
             (r) => r.controller !== false,
         );
     return pods.filter((p) => {
-        const phase = at(p, "status", "phase");
-        if (phase === "Succeeded" || phase === "Failed") return false;
+        if (finished(p)) return false;
         const owner = ownerOf(p);
         if (!owner) return programNames.has(p.metadata.name);
         const controller = controllers.find((c) => c.kind === owner.kind && c.metadata.name === owner.name);
@@ -317,8 +314,8 @@ export function quotaVerdict(input: {
         .filter(({ w, pod }) => w.pods > 0 && inScope(quota, w.spec, pod));
     const replaced = input.replaced
         .map((p) => ({
-            spec: at(p, "spec") as PodSpec,
-            pod: podAmounts(at(p, "spec") as PodSpec, { requests: {}, limits: {} }),
+            spec: at(p, "spec") as V1PodSpec,
+            pod: podAmounts(at(p, "spec") as V1PodSpec, { requests: {}, limits: {} }),
         }))
         .filter(({ spec, pod }) => inScope(quota, spec, pod));
     const problems: string[] = [];

@@ -1,8 +1,9 @@
 import type { V1Container } from "@kubernetes/client-node";
 import { parseImageRef } from "../../components/shared/imageRef";
+import { serviceSelects } from "../../components/shared/labelSelector";
 import { KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
-import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
+import { POD_RUNNING_KINDS, selectorArgument, templateLabels, workloadSelector } from "./selectors";
 import { serviceOfHost } from "./serviceHost";
 
 // A live workload that holds a role the program gives to one of its own (facts/adopt/roles.yaml), under another name
@@ -193,14 +194,11 @@ function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
 /** The Services of `services` in `o`'s namespace whose selector selects `o`'s pods. */
 export function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
     if (!POD_RUNNING_KINDS.includes(o.kind)) return [];
-    const labels = templateLabels(o);
-    return services.filter((s) => {
-        const selector = (at(s, "spec", "selector") ?? {}) as Record<string, string>;
-        return (
+    return services.filter(
+        (s) =>
             (s.metadata.namespace ?? "") === (o.metadata.namespace ?? "") &&
-            selects({ matchLabels: selector }, labels)
-        );
-    });
+            serviceSelects(at(s, "spec", "selector"), templateLabels(o)),
+    );
 }
 
 /** The Service a client's value names (a host, or a URL's host), relative to the client's namespace. */

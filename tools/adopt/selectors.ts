@@ -47,10 +47,14 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
     return terms > 0 && labelSelectorMatches(selector, labels);
 }
 
+/** Each label as `k=v`, the way kubectl takes labels. */
+export const labelPairs = (labels: Record<string, string>): string[] =>
+    Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+
 /** The selector as `kubectl -l` takes it, e.g. `app=hook,tier in (a,b),!legacy`. */
 export function selectorArgument(selector: LabelSelector): string {
     return [
-        ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...labelPairs(selector.matchLabels ?? {}),
         ...(selector.matchExpressions ?? []).map(({ key, operator, values = [] }) => {
             if (operator === "Exists") return key;
             if (operator === "DoesNotExist") return `!${key}`;
@@ -149,7 +153,7 @@ export function templateLabels(o: KubeObject): Record<string, string> {
 }
 
 /** Pods that are done (a Job's, an evicted one) run nothing. */
-function finished(pod: KubeObject): boolean {
+export function finished(pod: KubeObject): boolean {
     const phase = at(pod, "status", "phase");
     return phase === "Succeeded" || phase === "Failed";
 }

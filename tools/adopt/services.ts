@@ -1,5 +1,6 @@
 import { KubeObject, at, objectId } from "./model";
-import { labelsOf, selectorArgument, selects, templateLabels } from "./selectors";
+import { serviceSelects } from "../../components/shared/labelSelector";
+import { labelsOf, selectorArgument, templateLabels } from "./selectors";
 
 // A Service the program does not manage keeps the selector its owner gave it. When it selects today's pods of a
 // workload the program takes over, hands over or replaces, by a label the program's pods lack (a label today's
@@ -24,8 +25,8 @@ export function strandedServices(
     return services.filter((s) => {
         if (s.kind !== "Service" || (s.metadata.namespace ?? "") !== ns || managed.has(objectId(s)))
             return false;
-        const selector = { matchLabels: (at(s, "spec", "selector") ?? {}) as Record<string, string> };
-        return theirs.some((labels) => selects(selector, labels)) && !selects(selector, mine);
+        const selector = at(s, "spec", "selector");
+        return theirs.some((labels) => serviceSelects(selector, labels)) && !serviceSelects(selector, mine);
     });
 }
 
