@@ -1,4 +1,4 @@
-import type { V1LabelSelector, V1Volume } from "@kubernetes/client-node";
+import type { V1LabelSelector, V1ServicePort, V1Volume } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import {
     Cluster,
@@ -63,13 +63,16 @@ interface End {
     workload?: KubeObject;
 }
 
-/** One flow: its sources today and during and after the up, its destination Service's pods and port. */
+/** The pods at one end of a flow today, and during and after the up. */
+type Ends = { today: End[]; after: End[] };
+
+/** One flow: its sources, its destination Service's pods and port. */
 interface Flow {
     workload: string;
-    from: { today: End[]; after: End[] };
+    from: Ends;
     to: string;
-    /** Destination pods today and after (for an egress to the outside, one address). */
-    destination: { today: End[]; after: End[] };
+    /** Destination pods (for an egress to the outside, one address). */
+    destination: Ends;
     /** The port each destination pod is reached on (a Service's target port, resolved). */
     port: (pod: Source) => number | undefined;
     namedIn: string;
@@ -99,16 +102,12 @@ export function urlEndpoints(
     text: string,
     callerNamespace: string,
 ): { namespace: string; name: string; port: number; url: string }[] {
-    const out: { namespace: string; name: string; port: number; url: string }[] = [];
-    for (const m of text.matchAll(
-        /\b([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/gi,
-    )) {
+    const urls = text.matchAll(/\b([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/gi);
+    return [...urls].flatMap((m) => {
         const service = serviceOfHost(m[2], callerNamespace);
         const port = m[3] ? Number(m[3]) : DEFAULT_PORTS[m[1].toLowerCase()];
-        if (!service || port === undefined) continue;
-        out.push({ ...service, port, url: m[0] });
-    }
-    return out;
+        return service && port !== undefined ? [{ ...service, port, url: m[0] }] : [];
+    });
 }
 
 /** The literal texts of a workload's containers: command, args and env values. */
@@ -243,8 +242,9 @@ export function podOf(o: KubeObject): PodEndpoint {
     return { namespace: o.metadata.namespace ?? "", labels, namedPorts };
 }
 
+const servicePorts = (s: unknown) => (at(s, "spec", "ports") ?? []) as V1ServicePort[];
 /** A caller that is the same before and after the up (a namespace's pods, the router). */
-const always = (e: End) => ({ today: [e], after: [e] });
+const always = (e: End): Ends => ({ today: [e], after: [e] });
 /** A namespace no policy of the program's names: where an unknown caller of a Service may run. */
 const ANOTHER_NAMESPACE = "another-namespace";
 const nameOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
@@ -302,7 +302,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                 d.metadata.name === w.metadata.name &&
                 (d.metadata.namespace ?? "") === (w.metadata.namespace ?? ""),
         );
-    const ends = (w: KubeObject): { today: End[]; after: End[] } => {
+    const ends = (w: KubeObject): Ends => {
         const now = { what: nameOf(w), endpoint: podOf(w), workload: w };
         const next = successor(w);
         return {
@@ -326,22 +326,21 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
         namespace: string,
         name: string,
         port: number,
-        from: { today: End[]; after: End[] },
+        from: Ends,
         namedIn: string,
         callerLeft?: string,
     ): Flow[] => {
         const service = services.find(
             (s) => s.metadata.name === name && (s.metadata.namespace ?? "") === namespace,
         );
-        const sp = (
-            (at(service, "spec", "ports") ?? []) as { port?: number; targetPort?: number | string }[]
-        ).find((p) => p.port === port);
+        const sp = servicePorts(service).find((p) => p.port === port);
         if (!service || !sp) return [];
         const selector = (at(service, "spec", "selector") ?? {}) as Record<string, string>;
         const target = sp.targetPort ?? port;
         const selected = (w: KubeObject) =>
             (w.metadata.namespace ?? "") === namespace && serviceSelects(selector, podOf(w).labels);
-        const targets: { workload: string; to: KubeObject; ends: { today: End[]; after: End[] } }[] = [
+        type Target = { workload: string; to: KubeObject; ends: Ends };
+        const targets: Target[] = [
             ...liveWorkloads.filter(selected).map((w) => ({
                 workload: leftIds.has(objectId(w)) ? objectId(w) : callerLeft,
                 to: w,
@@ -352,10 +351,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                 to: d,
                 ends: { today: [], after: [{ what: `${nameOf(d)} (the program's)`, endpoint: podOf(d) }] },
             })),
-        ].filter(
-            (t): t is { workload: string; to: KubeObject; ends: { today: End[]; after: End[] } } =>
-                !!t.workload,
-        );
+        ].filter((t): t is Target => !!t.workload);
         return targets.map((t) => ({
             workload: t.workload,
             from,
@@ -407,7 +403,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
             { what: `a pod of ${ns}`, endpoint: { namespace: ns, labels: {} } },
             { what: "a pod of another namespace", endpoint: { namespace: ANOTHER_NAMESPACE, labels: {} } },
         ];
-        for (const p of (at(s, "spec", "ports") ?? []) as { port: number }[])
+        for (const p of servicePorts(s))
             for (const e of probes)
                 flows.push(
                     ...serviceFlow(
@@ -427,11 +423,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
             );
             const target = at(r, "spec", "port", "targetPort");
             if (!service) continue;
-            for (const p of (at(service, "spec", "ports") ?? []) as {
-                name?: string;
-                port: number;
-                targetPort?: unknown;
-            }[]) {
+            for (const p of servicePorts(service)) {
                 if (target !== undefined && target !== p.name && target !== p.port && target !== p.targetPort)
                     continue;
                 const e = { what: "the router", endpoint: ROUTER };

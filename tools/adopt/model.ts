@@ -1,9 +1,8 @@
+/** What names one object: its kind and its place. */
+type ObjectRef = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+
 /** A Kubernetes object as the API server and `kubectl apply` see it. */
-export type KubeObject = Record<string, unknown> & {
-    apiVersion: string;
-    kind: string;
-    metadata: { name: string; namespace?: string; [k: string]: unknown };
-};
+export type KubeObject = Record<string, unknown> & ObjectRef & { metadata: Record<string, unknown> };
 
 /** An object the program would apply, with where it goes and which system it belongs to. */
 export interface DesiredObject {
@@ -123,16 +122,12 @@ export interface CloudResource {
 }
 
 /** `<apiVersion>/<kind>/<namespace>/<name>`: one object's identity in the program and in the cluster. */
-export function objectId(obj: {
-    apiVersion: string;
-    kind: string;
-    metadata: { name: string; namespace?: string };
-}): string {
+export function objectId(obj: ObjectRef): string {
     return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }
 
 /** `<namespace>/<name>`: an object's place, the same for objects of every kind. */
-export function namespacedName(o: { metadata: { name: string; namespace?: string } }): string {
+export function namespacedName(o: Pick<ObjectRef, "metadata">): string {
     return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
