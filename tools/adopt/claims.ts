@@ -14,26 +14,17 @@ export interface ProgramClaim {
 
 /** The claims the program's objects use: PVCs by name, StatefulSet templates as `<template>-<set>-<ordinal>`. */
 export function programClaims(objects: readonly KubeObject[]): ProgramClaim[] {
-    const claims: ProgramClaim[] = [];
-    for (const o of objects) {
+    return objects.flatMap((o) => {
         const namespace = o.metadata.namespace ?? "";
-        if (o.kind === "PersistentVolumeClaim")
-            claims.push({ namespace, name: o.metadata.name, madeBy: objectId(o) });
-        if (o.kind === "StatefulSet") {
-            const replicas = Number(at(o, "spec", "replicas") ?? 1);
-            const templates = (at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[];
-            for (const t of templates) {
-                for (let i = 0; i < replicas; i++) {
-                    claims.push({
-                        namespace,
-                        name: `${t.metadata.name}-${o.metadata.name}-${i}`,
-                        madeBy: objectId(o),
-                    });
-                }
-            }
-        }
-    }
-    return claims;
+        const claim = (name: string) => ({ namespace, name, madeBy: objectId(o) });
+        if (o.kind === "PersistentVolumeClaim") return [claim(o.metadata.name)];
+        if (o.kind !== "StatefulSet") return [];
+        const replicas = Number(at(o, "spec", "replicas") ?? 1);
+        const templates = (at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[];
+        return templates.flatMap((t) =>
+            Array.from({ length: replicas }, (_, i) => claim(`${t.metadata.name}-${o.metadata.name}-${i}`)),
+        );
+    });
 }
 
 function describeClaim(pvc: KubeObject): string {

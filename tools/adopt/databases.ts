@@ -50,23 +50,21 @@ interface Server {
 
 /** The program's PostgreSQL servers: every Deployment that declares its major version (shared/postgresServer.ts). */
 function servers(desired: readonly DesiredObject[]): Server[] {
-    const found: Server[] = [];
-    for (const d of desired) {
+    return desired.flatMap((d) => {
         const o = d.object;
         const annotations = (o.metadata.annotations ?? {}) as Record<string, string>;
         const version = Number(annotations[POSTGRES_MAJOR_ANNOTATION]);
-        if (o.kind !== "Deployment" || annotations[POSTGRES_MAJOR_ANNOTATION] === undefined) continue;
+        if (o.kind !== "Deployment" || annotations[POSTGRES_MAJOR_ANNOTATION] === undefined) return [];
         const versionKey = annotations[POSTGRES_MAJOR_KEY_ANNOTATION] ?? POSTGRES_MAJOR_ANNOTATION;
         const spec = at(o, "spec", "template", "spec") as V1PodSpec | undefined;
-        for (const v of spec?.volumes ?? []) {
+        return (spec?.volumes ?? []).flatMap((v) => {
             const claim = v.persistentVolumeClaim?.claimName;
             const mount = spec?.containers
                 ?.flatMap((c) => c.volumeMounts ?? [])
                 .find((m) => m.name === v.name);
-            if (claim && mount) found.push({ d, version, versionKey, claim, mountPath: mount.mountPath });
-        }
-    }
-    return found;
+            return claim && mount ? [{ d, version, versionKey, claim, mountPath: mount.mountPath }] : [];
+        });
+    });
 }
 
 /** Namespaces of the program's PostgreSQL servers: where `--dump` may name a dump. */

@@ -95,10 +95,9 @@ export function sameJobElsewhere(
     const added = desired.filter((d) => POD_RUNNING_KINDS.includes(d.kind) && created.has(objectId(d)));
     const liveServices = live.filter((o) => o.kind === "Service");
     const programServices = desired.filter((o) => o.kind === "Service");
-    const out: { live: KubeObject; program: KubeObject[]; why: string }[] = [];
-    for (const l of live) {
+    return live.flatMap((l) => {
         if (!POD_RUNNING_KINDS.includes(l.kind) || mine.has(objectId(l)) || replaced.has(objectId(l)))
-            continue;
+            return [];
         const job = jobOf(l, liveServices);
         const reasons = new Set<string>();
         const program = added.filter((d) => {
@@ -110,9 +109,8 @@ export function sameJobElsewhere(
             for (const p of ports) reasons.add(`port ${p}`);
             return images.length + ports.length > 0;
         });
-        if (program.length > 0) out.push({ live: l, program, why: [...reasons].sort().join(", ") });
-    }
-    return out;
+        return program.length > 0 ? [{ live: l, program, why: [...reasons].sort().join(", ") }] : [];
+    });
 }
 
 /** One line of the live workloads: `3 Deployment (a, b, c), 1 DeploymentConfig (d)`, or `nothing`. */

@@ -59,8 +59,7 @@ export function containersOf(o: KubeObject): V1Container[] {
 
 /** An image's name: its last path segment without tag or digest, the same under every registry and mirror. */
 export function imageName(image: string): string {
-    const { repository } = parseImageRef(image);
-    return repository.slice(repository.lastIndexOf("/") + 1);
+    return baseName(parseImageRef(image).repository);
 }
 
 /** The words of a command line, shell scripts (`sh -c '...'`) split as well. */
@@ -80,21 +79,19 @@ export function programNames(c: V1Container): Set<string> {
 
 /** The values a command line gives `flag` (`--flag=v`, `--flag v`; `-Qv` for a one-letter flag). */
 function flagValues(tokens: readonly string[], flag: string): string[] {
-    const out: string[] = [];
-    tokens.forEach((t, i) => {
-        if (t === flag && i + 1 < tokens.length) out.push(tokens[i + 1]);
-        else if (t.startsWith(`${flag}=`)) out.push(t.slice(flag.length + 1));
-        else if (!flag.startsWith("--") && t.startsWith(flag) && t.length > flag.length)
-            out.push(t.slice(flag.length));
+    return tokens.flatMap((t, i) => {
+        if (t === flag && i + 1 < tokens.length) return [tokens[i + 1]];
+        if (t.startsWith(`${flag}=`)) return [t.slice(flag.length + 1)];
+        return !flag.startsWith("--") && t.startsWith(flag) && t.length > flag.length
+            ? [t.slice(flag.length)]
+            : [];
     });
-    return out;
 }
 
 /** An environment variable's literal value, `null` when it comes from a reference, undefined when unset. */
 function envValue(c: V1Container, name: string): string | null | undefined {
     const e = (c.env ?? []).find((x) => x.name === name);
-    if (!e) return undefined;
-    return typeof e.value === "string" ? e.value : null;
+    return e && (typeof e.value === "string" ? e.value : null);
 }
 
 /** A schedule as five fields: `@hourly` and `0 * * * *` start the same job at the same minutes. */

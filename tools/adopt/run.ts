@@ -243,6 +243,10 @@ export async function inspectCluster(
         if (replacedBy) l.replacedBy = replacedBy;
     }
     const definitionIn = (ns: string) => SYSTEMS.find((s) => s.section === systemOfNamespace.get(ns));
+    const programHas = (kind: string, namespace: string, name: string) =>
+        objects.some(
+            (o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name,
+        );
     const flows = cutFlows({
         cluster,
         live,
@@ -252,22 +256,12 @@ export async function inspectCluster(
         openshift: served.get("route.openshift.io/v1/Route") === "namespaced",
         // Only a namespace the program locks, by its system's setting.
         egressRepair: (ns, service) =>
-            objects.some(
-                (o) =>
-                    o.kind === "NetworkPolicy" &&
-                    o.metadata.namespace === ns &&
-                    o.metadata.name === UNTRUSTED_EGRESS_POLICY,
-            )
+            programHas("NetworkPolicy", ns, UNTRUSTED_EGRESS_POLICY)
                 ? definitionIn(ns)?.egressRepair?.(ns, service)
                 : undefined,
         // Only a Service the program makes, by the setting of the system it belongs to.
         callerRepair: (caller, service) =>
-            objects.some(
-                (o) =>
-                    o.kind === "Service" &&
-                    o.metadata.namespace === service.namespace &&
-                    o.metadata.name === service.name,
-            )
+            programHas("Service", service.namespace, service.name)
                 ? definitionIn(service.namespace)?.callerRepair?.(caller, service)
                 : undefined,
     });
