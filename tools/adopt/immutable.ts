@@ -53,20 +53,18 @@ const differs = (live: unknown, desired: unknown) => desired !== undefined && !c
 
 const KEEP = "make the configuration produce the live value";
 
+const claimTemplates = (o: KubeObject) => (at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[];
+
 /** The names of a StatefulSet's claim templates: each pod's claim is `<template>-<set>-<ordinal>`. */
 function templateNames(o: KubeObject): string[] {
-    return ((at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[]).map((t) =>
-        String(t.metadata?.name),
-    );
+    return claimTemplates(o).map((t) => String(t.metadata?.name));
 }
 
 /** Whether a template kept under its name asks for another spec than the live one. */
 function resized(live: KubeObject, desired: KubeObject, names: string[]): boolean {
     const spec = (o: KubeObject, name: string) =>
         at(
-            ((at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[]).find(
-                (t) => t.metadata?.name === name,
-            ),
+            claimTemplates(o).find((t) => t.metadata?.name === name),
             "spec",
         );
     return names.some((n) => !covers(spec(live, n), spec(desired, n)));

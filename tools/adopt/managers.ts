@@ -4,7 +4,6 @@ import { ManagedFieldsEntry, clusterController, isProgramManager } from "../drif
 // The program's and the cluster's own field managers: one list, shared with drift (tools/drift/managers.ts). An
 // object carrying the program's was applied by a `pulumi up` (an earlier, interrupted run of this stack); another
 // team's Pulumi program uses the same names, so the managers alone cannot tell the two apart.
-export { isProgramManager } from "../drift/managers";
 
 /**
  * The field managers of a live object other than the program's and the cluster's own, sorted: who applies or

@@ -267,13 +267,8 @@ export function renderReport(report: Report): string {
         const left = report.leftBehind.filter((l) => l.system === system);
         lines.push("", `== ${system}: ${countLine(findings, left.length)}`);
         lines.push(...layoutLines((report.layouts ?? []).filter((l) => l.system === system)));
-        for (const verdict of [
-            "data-at-risk",
-            "managed-elsewhere",
-            "blocking",
-            "update",
-            "create",
-        ] as Verdict[]) {
+        // The most serious first (VERDICTS go from the least), without what is adopted unchanged.
+        for (const verdict of [...VERDICTS].reverse().filter((v) => v !== "unchanged")) {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 // A reason's config command is written for any stack (`--stack <stack>`): named here.
