@@ -397,6 +397,9 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
             flows.push(...serviceFlow(u.namespace, u.name, u.port, from, n.namedIn, callerLeft));
     }
     // Whoever reaches a left-behind workload through a Service it selects, and the router through a Route.
+    const reach = (s: KubeObject, port: number, e: End, namedIn: string) =>
+        flows.push(...serviceFlow(s.metadata.namespace ?? "", s.metadata.name, port, always(e), namedIn));
+    const router: End = { what: "the router", endpoint: ROUTER };
     for (const s of services) {
         const ns = s.metadata.namespace ?? "";
         const probes: End[] = [
@@ -404,16 +407,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
             { what: "a pod of another namespace", endpoint: { namespace: ANOTHER_NAMESPACE, labels: {} } },
         ];
         for (const p of servicePorts(s))
-            for (const e of probes)
-                flows.push(
-                    ...serviceFlow(
-                        ns,
-                        s.metadata.name,
-                        p.port,
-                        always(e),
-                        `Service ${ns}/${s.metadata.name} selects its pods`,
-                    ),
-                );
+            for (const e of probes) reach(s, p.port, e, `Service ${ns}/${s.metadata.name} selects its pods`);
     }
     if (inputs.openshift)
         for (const r of live.filter((o) => o.kind === "Route")) {
@@ -423,20 +417,9 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
             );
             const target = at(r, "spec", "port", "targetPort");
             if (!service) continue;
-            for (const p of servicePorts(service)) {
-                if (target !== undefined && target !== p.name && target !== p.port && target !== p.targetPort)
-                    continue;
-                const e = { what: "the router", endpoint: ROUTER };
-                flows.push(
-                    ...serviceFlow(
-                        ns,
-                        service.metadata.name,
-                        p.port,
-                        always(e),
-                        `Route ${ns}/${r.metadata.name}`,
-                    ),
-                );
-            }
+            for (const p of servicePorts(service))
+                if (target === undefined || target === p.name || target === p.port || target === p.targetPort)
+                    reach(service, p.port, router, `Route ${ns}/${r.metadata.name}`);
         }
 
     const cuts = new Map<string, FlowCut>();

@@ -97,7 +97,7 @@ export function loadKubeconfig(
     const fail = (problem: string, fixText = fix) =>
         new KubeconfigError(`the kubeconfig (${sourceName(cluster, source)}) ${problem}; ${fixText}`);
 
-    let text: string;
+    let text = fromFile ? "" : source.text;
     if (fromFile) {
         try {
             text = readFileSync(source.file, "utf8");
@@ -108,8 +108,6 @@ export function loadKubeconfig(
                 `pass --kubeconfig ${cluster}=<path of the cluster's kubeconfig>`,
             );
         }
-    } else {
-        text = source.text;
     }
 
     // Merge keys resolved, as client-go reads the file (components/config/kubeconfig.ts).
