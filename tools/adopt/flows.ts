@@ -12,7 +12,7 @@ import {
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
 import { CallerRepair, EgressRepair, LiveServiceRef } from "../../components/shared/egress";
-import { KubeObject, LeftBehind, at, objectId } from "./model";
+import { KubeObject, LeftBehind, at, namespacedName, objectId } from "./model";
 import { ROLE_KINDS, containersOf, podTemplateOf, programNames } from "./roles";
 import { serviceOfHost } from "./serviceHost";
 import { POD_RUNNING_KINDS, labelPairs } from "./selectors";
@@ -296,12 +296,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
 
     // The pods a live workload runs today, and during and after the up: today's and its program successor's.
     const successor = (w: KubeObject) =>
-        desired.find(
-            (d) =>
-                ROLE_KINDS.includes(d.kind) &&
-                d.metadata.name === w.metadata.name &&
-                (d.metadata.namespace ?? "") === (w.metadata.namespace ?? ""),
-        );
+        desired.find((d) => ROLE_KINDS.includes(d.kind) && namespacedName(d) === namespacedName(w));
     const ends = (w: KubeObject): Ends => {
         const now = { what: nameOf(w), endpoint: podOf(w), workload: w };
         const next = successor(w);
@@ -330,9 +325,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
         namedIn: string,
         callerLeft?: string,
     ): Flow[] => {
-        const service = services.find(
-            (s) => s.metadata.name === name && (s.metadata.namespace ?? "") === namespace,
-        );
+        const service = services.find((s) => namespacedName(s) === `${namespace}/${name}`);
         const sp = servicePorts(service).find((p) => p.port === port);
         if (!service || !sp) return [];
         const selector = (at(service, "spec", "selector") ?? {}) as Record<string, string>;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
-import { KubeObject, at } from "./model";
+import { KubeObject, at, namespacedName } from "./model";
 
 /** Kinds that run pods through a selector, which the API server never lets change in place. */
 export const SELECTING_WORKLOADS: readonly string[] = [
@@ -131,8 +131,7 @@ export function replacedWorkload(desired: KubeObject, live: readonly KubeObject[
         (l) =>
             POD_RUNNING_KINDS.includes(l.kind) &&
             l.kind !== desired.kind &&
-            l.metadata.name === desired.metadata.name &&
-            (l.metadata.namespace ?? "") === (desired.metadata.namespace ?? ""),
+            namespacedName(l) === namespacedName(desired),
     );
 }
 
