@@ -420,20 +420,14 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
     // Its own egress: open today, isolated after by a policy that selects its pods (every flow it opens beyond what
     // that policy admits is cut).
     for (const w of left) {
-        const pod = podOf(w);
-        const isolating = (c: Cluster) =>
-            c.policies.filter(
-                (p) => p.metadata.namespace === pod.namespace && isolatesEgress(p) && selectsPod(p, pod),
-            );
-        if (isolating(today).length > 0) continue;
-        const by = isolating(after);
-        if (by.length === 0) continue;
+        const by = isolating(after, "egress", podOf(w), nameOf(w));
+        if (isolating(today, "egress", podOf(w), nameOf(w)).length > 0 || by.length === 0) continue;
         record(cuts, inputs, {
             workload: objectId(w),
             from: nameOf(w),
             to: "anything its egress reaches today beyond what these policies admit",
             namedIn: "its own egress, which no NetworkPolicy limits today",
-            cutBy: by.map((p) => `${p.metadata.namespace}/${p.metadata.name} (egress of ${nameOf(w)})`),
+            cutBy: by,
         });
     }
     return [...cuts.values()].sort((a, b) =>
@@ -441,22 +435,21 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
     );
 }
 
-function isolatesEgress(p: NetworkPolicy): boolean {
-    return p.spec.policyTypes === undefined
-        ? p.spec.egress !== undefined
-        : p.spec.policyTypes.includes("Egress");
-}
-
-function isolatesIngress(p: NetworkPolicy): boolean {
-    return p.spec.policyTypes === undefined || p.spec.policyTypes.includes("Ingress");
-}
-
-function selectsPod(p: NetworkPolicy, pod: Source): boolean {
-    return (
-        "namespace" in pod &&
-        p.metadata.namespace === pod.namespace &&
-        labelSelectorMatches(p.spec.podSelector, pod.labels)
-    );
+/** The policies of `c` that isolate `pod` on `side`, each named with the side of `what` it isolates. */
+function isolating(c: Cluster, side: "egress" | "ingress", pod: Source, what: string): string[] {
+    const isolates = (p: NetworkPolicy) =>
+        p.spec.policyTypes === undefined
+            ? side === "ingress" || p.spec.egress !== undefined
+            : p.spec.policyTypes.includes(side === "egress" ? "Egress" : "Ingress");
+    return c.policies
+        .filter(
+            (p) =>
+                isolates(p) &&
+                "namespace" in pod &&
+                p.metadata.namespace === pod.namespace &&
+                labelSelectorMatches(p.spec.podSelector, pod.labels),
+        )
+        .map((p) => `${p.metadata.namespace}/${p.metadata.name} (${side} of ${what})`);
 }
 
 /** A flow admitted today for some source and destination pod, and denied after the up for one: a cut, named. */
@@ -492,19 +485,11 @@ function judge(
                     ? repair.fix
                     : undefined;
             if ("namespace" in src && !egressAllowed(after, src, t.endpoint, port)) {
-                cutBy.push(
-                    ...after.policies
-                        .filter((p) => isolatesEgress(p) && selectsPod(p, src))
-                        .map((p) => `${p.metadata.namespace}/${p.metadata.name} (egress of ${f.what})`),
-                );
+                cutBy.push(...isolating(after, "egress", src, f.what));
                 fix = proved(flow.service && inputs.egressRepair?.(src.namespace, flow.service));
             }
             if ("namespace" in t.endpoint && !ingressAllowed(after, src, t.endpoint as PodEndpoint, port)) {
-                cutBy.push(
-                    ...after.policies
-                        .filter((p) => isolatesIngress(p) && selectsPod(p, t.endpoint))
-                        .map((p) => `${p.metadata.namespace}/${p.metadata.name} (ingress of ${t.what})`),
-                );
+                cutBy.push(...isolating(after, "ingress", t.endpoint, t.what));
                 fix ??= proved(flow.service && callerRepairOf(f, flow.service, inputs));
             }
             record(cuts, inputs, {
