@@ -51,35 +51,31 @@ export function handoverOf(
     const replicas = Number(at(live, "spec", "replicas") ?? 1);
     const remove = `kubectl -n ${ns} delete ${kind} ${name}`;
     const after = `after step 5 (the program's ${desired.kind} Ready): ${remove} (its controllers and pods go with it)`;
+    const handover = (why: string, beforeUp: string[] = []): Handover => ({
+        beforeUp,
+        afterUp: [remove],
+        why,
+    });
     if (pods.length === 0 && replicas === 0)
-        return {
-            beforeUp: [],
-            afterUp: [remove],
-            why: `${live.kind} ${name} runs no pod (0 replicas): ${after}`,
-        };
+        return handover(`${live.kind} ${name} runs no pod (0 replicas): ${after}`);
     const selector = workloadSelector(desired);
     const kept = selects(selector, templateLabels(live)) && pods.every((p) => selects(selector, labelsOf(p)));
     if (!kept) return undefined;
     const running = `${live.kind} ${name} runs ${pods.length} pod(s)`;
     const why = neverBeside(desired, mountedClaims(live), shared);
     if (!why)
-        return {
-            beforeUp: [],
-            afterUp: [remove],
-            why:
-                `${running}; the program's ${desired.kind} keeps its selector ` +
+        return handover(
+            `${running}; the program's ${desired.kind} keeps its selector ` +
                 `(${selectorArgument(selector ?? {})}), so its pods start beside them and the program's Services ` +
                 `select both: a request always finds a Ready pod: ${after}`,
-        };
+        );
     const scale = `kubectl -n ${ns} scale ${kind} ${name} --replicas=0`;
     const wait = `kubectl -n ${ns} wait --for=delete pod -l '${selectorArgument(workloadSelector(live) ?? {})}' --timeout=300s`;
-    return {
-        beforeUp: [scale, wait],
-        afterUp: [remove],
-        why:
-            `${running} and ${why}: the two must never run at once. Right before step 4 (after this report, which ` +
+    return handover(
+        `${running} and ${why}: the two must never run at once. Right before step 4 (after this report, which ` +
             `reads today's pod), in this order: 1) ${scale}; 2) ${wait}; 3) pulumi up at once. ${name} has no pod ` +
             `from 1 until the up has made the ${desired.kind}'s pod Ready (it keeps the selector, so the program's ` +
             `Services find it); ${after}`,
-    };
+        [scale, wait],
+    );
 }

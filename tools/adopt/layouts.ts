@@ -210,10 +210,8 @@ export function layoutChecks(
             const ids = new Set(mine.map(objectId));
             const names = new Set(mine.filter((o) => ROLE_KINDS.includes(o.kind)).map(namespacedName));
             const ofSystem = (o: KubeObject) =>
-                ids.has(objectId(o)) ||
+                [ids, replaced, byRole].some((set) => set.has(objectId(o))) ||
                 names.has(namespacedName(o)) ||
-                replaced.has(objectId(o)) ||
-                byRole.has(objectId(o)) ||
                 elsewhere.some((s) => s.live === o);
             const planned = new Set(
                 mine.filter((o) => POD_RUNNING_KINDS.includes(o.kind)).map((o) => o.metadata.namespace ?? ""),

@@ -2,9 +2,10 @@ import { ClusterApi, KubeError } from "./kube";
 import { DesiredObject, KubeObject, PrerequisiteCheck, apiGroup, at, objectId } from "./model";
 import { CLUSTER_PREREQUISITES, ClusterPrerequisite } from "./prerequisites";
 
-function prerequisiteId(p: ClusterPrerequisite): string {
-    return objectId({ apiVersion: p.apiVersion, kind: p.kind, metadata: { name: p.name } });
+function refOf(p: ClusterPrerequisite) {
+    return { apiVersion: p.apiVersion, kind: p.kind, metadata: { name: p.name } };
 }
+const prerequisiteId = (p: ClusterPrerequisite) => objectId(refOf(p));
 
 /**
  * Whether an object needs one of `list`: an object of a group a listed CRD serves, a Role granting on that group (its
@@ -73,11 +74,7 @@ export async function checkPrerequisites(
                 return { ...base, state: scope === "absent" ? "missing" : "present" };
             }
             try {
-                const live = await api.get({
-                    apiVersion: p.apiVersion,
-                    kind: p.kind,
-                    metadata: { name: p.name },
-                });
+                const live = await api.get(refOf(p));
                 return { ...base, state: live ? "present" : "missing" };
             } catch (err) {
                 if (err instanceof KubeError && err.code === 403) {
