@@ -150,16 +150,8 @@ function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
             ...flagged,
             ...(typeof fromEnv === "string" ? [{ how: `${l.queueEnv}=${fromEnv}`, v: fromEnv }] : []),
         ];
-        const queues = [
-            ...new Set(
-                listed.flatMap((x) =>
-                    x.v
-                        .split(",")
-                        .map((q) => q.trim())
-                        .filter(Boolean),
-                ),
-            ),
-        ];
+        // Each queue of a comma-separated list, without the blanks around it.
+        const queues = [...new Set(listed.flatMap((x) => x.v.trim().split(/\s*,\s*/)).filter(Boolean))];
         if (queues.length === 0) {
             const why =
                 fromEnv === null
@@ -453,9 +445,7 @@ export function roleProblem(m: RoleMatch, system: string): string {
     if (m.nature === "server") {
         const keep = m.roles
             .map((r) => r.live)
-            .flatMap((h) =>
-                h.rule.kind === "clientEnv" && h.rule.keepLive?.systems.includes(system) ? [h] : [],
-            )[0];
+            .find((h) => h.rule.kind === "clientEnv" && h.rule.keepLive?.systems.includes(system));
         const service = keep && /^Service (\S+)/.exec(keep.evidence)?.[1];
         const keepFix =
             keep && service && keep.rule.kind === "clientEnv" && keep.rule.keepLive
