@@ -6,7 +6,7 @@ import {
 import { DumpHeader, readDumpHeader } from "../../components/shared/dumpHeader";
 import { dumpFile, takeoverProblems } from "../../components/shared/databaseTakeover";
 import type { ClusterApi } from "./kube";
-import { DesiredObject, KubeObject, at, namespacedName } from "./model";
+import { DesiredObject, KubeObject, Placed, at, namespacedName } from "./model";
 
 /**
  * The database takeover: a PostgreSQL server of the program that the first `pulumi up` starts on a claim that exists
@@ -14,9 +14,7 @@ import { DesiredObject, KubeObject, at, namespacedName } from "./model";
  * major version the server runs, or it refuses to start (or, on a layout it does not know, initialises an empty
  * database), and (b) a dump of the running database exists, the one way back if the takeover goes wrong.
  */
-export interface DatabaseTakeover {
-    cluster: string;
-    system: string;
+export interface DatabaseTakeover extends Placed {
     namespace: string;
     /** The program's server Deployment. */
     server: string;

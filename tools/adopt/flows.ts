@@ -12,7 +12,7 @@ import {
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
 import { CallerRepair, EgressRepair, LiveServiceRef } from "../../components/shared/egress";
-import { KubeObject, LeftBehind, at, namespacedName, objectId } from "./model";
+import { KubeObject, LeftBehind, Placed, at, namespacedName, objectId } from "./model";
 import { ROLE_KINDS, containersOf, podTemplateOf, programNames } from "./roles";
 import { serviceOfHost } from "./serviceHost";
 import { POD_RUNNING_KINDS, labelPairs } from "./selectors";
@@ -25,9 +25,7 @@ import { POD_RUNNING_KINDS, labelPairs } from "./selectors";
 // and the live ones it neither manages nor replaces): a flow admitted today and denied after blocks, named.
 
 /** A flow of a workload the report leaves running that the up would cut. */
-export interface FlowCut {
-    cluster: string;
-    system: string;
+export interface FlowCut extends Placed {
     /** The workload left running (an object id). */
     workload: string;
     /** Who opens the connection. */

@@ -45,9 +45,13 @@ export interface FieldChange {
     reordered?: true;
 }
 
-export interface Finding {
+/** Where a result of the report belongs: the cluster it was read from, and the system (stack section). */
+export interface Placed {
     cluster: string;
     system: string;
+}
+
+export interface Finding extends Placed {
     /** `<apiVersion>/<kind>/<namespace>/<name>` */
     id: string;
     verdict: Verdict;
@@ -79,9 +83,7 @@ export interface Finding {
  * A cluster prerequisite checked on a cluster the system deploys to: present, missing (blocks the deploy), or not
  * verified (the kubeconfig's user may not read it).
  */
-export interface PrerequisiteCheck {
-    cluster: string;
-    system: string;
+export interface PrerequisiteCheck extends Placed {
     /** `<apiVersion>/<kind>//<name>` */
     id: string;
     state: "present" | "missing" | "not-verified";

@@ -7,7 +7,7 @@ import type {
 } from "@kubernetes/client-node";
 import { labelSelectorMatches } from "../../components/shared/labelSelector";
 import { type ClusterApi, forbidden } from "./kube";
-import { DesiredObject, KubeObject, at } from "./model";
+import { DesiredObject, KubeObject, Placed, at } from "./model";
 import { QuotaWorkload, quotaWorkload } from "./quota";
 import { labelPairs } from "./selectors";
 
@@ -110,9 +110,7 @@ export function nodeRefusal(spec: V1PodSpec | Record<string, unknown>, node: Kub
 }
 
 /** One workload the program runs on a cluster, and whether any node can run its pods. */
-export interface PlacementCheck {
-    cluster: string;
-    system: string;
+export interface PlacementCheck extends Placed {
     namespace: string;
     /** `<Kind> <name>`, or `*` for a check of the whole cluster (nodes not readable). */
     workload: string;

@@ -1,7 +1,7 @@
 import type { V1Container, V1PodSpec, V1ScopedResourceSelectorRequirement } from "@kubernetes/client-node";
 import { quantityValue } from "../../components/shared/resources";
 import { type ClusterApi, forbidden } from "./kube";
-import { DesiredObject, KubeObject, at, kindAndName } from "./model";
+import { DesiredObject, KubeObject, Placed, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS, finished } from "./selectors";
 import { podSpecOf } from "./roles";
@@ -230,9 +230,7 @@ export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undef
 }
 
 /** A ResourceQuota of a namespace the stack writes, checked against what the first deploy starts there. */
-export interface QuotaCheck {
-    cluster: string;
-    system: string;
+export interface QuotaCheck extends Placed {
     namespace: string;
     quota: string;
     state: "fits" | "blocking" | "warning" | "not-verified";
