@@ -5,7 +5,7 @@ import { immutableConflicts } from "./immutable";
 import { claimKeyOf } from "./resourceKeys";
 import type { Scope } from "./kube";
 import { clusterWideReason, otherManagers } from "./managers";
-import { DesiredObject, Finding, KubeObject, objectId } from "./model";
+import { DesiredObject, Finding, KubeObject, Verdict, objectId } from "./model";
 
 /** What the API server answered about one object: its live state and the server-side-apply dry run over it. */
 export type DryRun = { result: KubeObject } | { refused: string };
@@ -93,6 +93,11 @@ function refusalFix(live: KubeObject, refused: string): string {
     );
 }
 
+/** The finding of one object of the program that changes no field of a live one: its verdict and why. */
+export function findingOf(d: DesiredObject, verdict: Verdict, reasons: string[] = []): Finding {
+    return { cluster: d.cluster, system: d.system, id: objectId(d.object), verdict, changes: [], reasons };
+}
+
 /**
  * Classifies one object of the program against the cluster: absent (create, or data at risk when `risk` says
  * a claim of another name holds the data), identical, changed (each field old → new), blocking (an immutable
@@ -107,12 +112,8 @@ export function classify(
     risk?: string,
     scope: Scope = "namespaced",
 ): Finding {
+    if (!live) return risk ? findingOf(desired, "data-at-risk", [risk]) : findingOf(desired, "create");
     const base = { cluster: desired.cluster, system: desired.system, id: objectId(desired.object) };
-    if (!live) {
-        return risk
-            ? { ...base, verdict: "data-at-risk", changes: [], reasons: [risk] }
-            : { ...base, verdict: "create", changes: [], reasons: [] };
-    }
     const claimKey =
         live.kind === "PersistentVolumeClaim" ? claimKeyOf(desired.system, live.metadata.name) : undefined;
     const reasons = [...immutableConflicts(live, desired.object, claimKey), ...regenerated(desired, live)];
@@ -127,13 +128,11 @@ export function classify(
         ...(masked ? { secretValuesNotCompared: true } : {}),
         ...(managers.length > 0 && scope !== "cluster" ? { otherManagers: managers } : {}),
     };
-    if (reasons.length > 0) {
-        if (managers.length > 0 && scope === "cluster") reasons.push(clusterWideReason(live, managers));
-        return { ...base, verdict: "blocking", changes, reasons, ...extra };
-    }
+    const blocked = reasons.length > 0;
     if (managers.length > 0 && scope === "cluster") {
-        const why = [clusterWideReason(live, managers)];
-        return { ...base, verdict: "managed-elsewhere", changes, reasons: why, ...extra };
+        reasons.push(clusterWideReason(live, managers));
+        return { ...base, verdict: blocked ? "blocking" : "managed-elsewhere", changes, reasons, ...extra };
     }
+    if (blocked) return { ...base, verdict: "blocking", changes, reasons, ...extra };
     return { ...base, verdict: changes.length > 0 ? "update" : "unchanged", changes, reasons: [], ...extra };
 }

@@ -10,7 +10,7 @@ import {
     programClaims,
     sharedClaims,
 } from "./claims";
-import { DryRun, applyForm, classify } from "./classify";
+import { DryRun, applyForm, classify, findingOf } from "./classify";
 import { databaseTakeovers } from "./databases";
 import { handoverOf } from "./handover";
 import { secretSwapReaders, secretTypeChanges } from "./immutable";
@@ -143,14 +143,7 @@ export async function inspectCluster(
         const key = `${o.apiVersion}/${o.kind}`;
         if (served.get(key) === "absent") {
             if (definedHere.has(key)) return classify(d, undefined, undefined);
-            return {
-                cluster: d.cluster,
-                system: d.system,
-                id: objectId(o),
-                verdict: "blocking",
-                changes: [],
-                reasons: [notServed(o)],
-            };
+            return findingOf(d, "blocking", [notServed(o)]);
         }
         const current = await api.get(o);
         let dryRun: DryRun | undefined;
