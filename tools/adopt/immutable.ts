@@ -132,15 +132,12 @@ const KEEP_OR_DELETE = `${KEEP}, or delete the live object just before the deplo
 
 /** A Secret's type, `Opaque` when unset (what the API server stores). */
 const secretType = (value: unknown) => (value === undefined || value === "" ? "Opaque" : value);
+const typeChanges = (live: unknown, desired: unknown) =>
+    desired !== undefined && secretType(live) !== secretType(desired);
 
 /** Whether the program's Secret has another type than the live one: the API server refuses the change. */
 export function secretTypeChanges(live: KubeObject, desired: KubeObject): boolean {
-    return (
-        live.kind === "Secret" &&
-        desired.kind === "Secret" &&
-        at(desired, "type") !== undefined &&
-        secretType(at(live, "type")) !== secretType(at(desired, "type"))
-    );
+    return live.kind === "Secret" && desired.kind === "Secret" && typeChanges(live.type, desired.type);
 }
 
 /** Whether a pod spec hands Secret `name` to its containers: a volume, a projected source, env or envFrom. */
@@ -228,7 +225,7 @@ const RULES: Rule[] = [
     {
         kinds: ["Secret"],
         path: ["type"],
-        conflicts: (live, desired) => desired !== undefined && secretType(live) !== secretType(desired),
+        conflicts: typeChanges,
         fix: secretTypeFix,
         showValues: true,
     },
