@@ -120,7 +120,7 @@ function listAdmits<T>(list: T[] | undefined, matches: (entry: T) => boolean): b
 }
 
 /** Whether `policy` isolates pods for ingress (policyTypes unset: it does, as the API defaults it). */
-function affectsIngress(policy: NetworkPolicy): boolean {
+export function affectsIngress(policy: NetworkPolicy): boolean {
     return policy.spec.policyTypes === undefined || policy.spec.policyTypes.includes("Ingress");
 }
 
@@ -174,7 +174,7 @@ export const ingressAllowed: ConnectionCheck<Source, PodEndpoint> = (cluster, fr
     directionAllows(cluster, "ingress", to, from, port, protocol);
 
 /** Whether `policy` isolates pods for egress (policyTypes unset: when it has egress rules, as the API defaults it). */
-function affectsEgress(policy: NetworkPolicy): boolean {
+export function affectsEgress(policy: NetworkPolicy): boolean {
     return policy.spec.policyTypes === undefined
         ? policy.spec.egress !== undefined
         : policy.spec.policyTypes.includes("Egress");

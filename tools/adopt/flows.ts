@@ -5,6 +5,8 @@ import {
     NetworkPolicy,
     PodEndpoint,
     Source,
+    affectsEgress,
+    affectsIngress,
     connectionAllowed,
     egressAllowed,
     ingressAllowed,
@@ -435,10 +437,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
 
 /** The policies of `c` that isolate `pod` on `side`, each named with the side of `what` it isolates. */
 function isolating(c: Cluster, side: "egress" | "ingress", pod: Source, what: string): string[] {
-    const isolates = (p: NetworkPolicy) =>
-        p.spec.policyTypes === undefined
-            ? side === "ingress" || p.spec.egress !== undefined
-            : p.spec.policyTypes.includes(side === "egress" ? "Egress" : "Ingress");
+    const isolates = side === "ingress" ? affectsIngress : affectsEgress;
     return c.policies
         .filter(
             (p) =>
