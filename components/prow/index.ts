@@ -20,8 +20,8 @@ import { PROW_RETIRED_SECRETS, prowSecretSpecs } from "./secrets";
  */
 const resolved = new WeakMap<ProwConfig, ResolvedEnvironment>();
 function environmentOf(config: ProwConfig): ResolvedEnvironment {
-    const environment = resolved.get(config) ?? resolveEnvironment(config);
-    resolved.set(config, environment);
+    let environment = resolved.get(config);
+    if (!environment) resolved.set(config, (environment = resolveEnvironment(config)));
     return environment;
 }
 

@@ -183,10 +183,11 @@ function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
 /** The Services of `services` in `o`'s namespace whose selector selects `o`'s pods. */
 export function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
     if (!POD_RUNNING_KINDS.includes(o.kind)) return [];
+    const labels = templateLabels(o);
     return services.filter(
         (s) =>
             (s.metadata.namespace ?? "") === (o.metadata.namespace ?? "") &&
-            serviceSelects(at(s, "spec", "selector"), templateLabels(o)),
+            serviceSelects(at(s, "spec", "selector"), labels),
     );
 }
 

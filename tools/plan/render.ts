@@ -302,7 +302,8 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
     const counts = new Map<string, Map<string, number>>();
     for (const r of plan.resources) {
         const kinds = counts.get(r.system) ?? new Map<string, number>();
-        kinds.set(kindLabel(r.type), (kinds.get(kindLabel(r.type)) ?? 0) + 1);
+        const kind = kindLabel(r.type);
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
         counts.set(r.system, kinds);
     }
     const systems = [...counts.keys()].sort((a, b) => a.localeCompare(b));

@@ -156,7 +156,11 @@ function resourceTitle(r: ResourceChange): string {
 
 function bySystem(diff: PlanDiff): Map<string, ResourceChange[]> {
     const groups = new Map<string, ResourceChange[]>();
-    for (const c of diff.changes) groups.set(c.system, [...(groups.get(c.system) ?? []), c]);
+    for (const c of diff.changes) {
+        const list = groups.get(c.system) ?? [];
+        list.push(c);
+        groups.set(c.system, list);
+    }
     return groups;
 }
 
