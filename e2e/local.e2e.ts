@@ -60,7 +60,6 @@ import {
     stackFile,
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeApplyFiles, writeRendered } from "./render";
-import { PARALLEL_VARIABLE } from "../tools/bench/engine";
 import { KubeConfig } from "@kubernetes/client-node";
 import { memoryConfigSource } from "../components/config/source";
 import { SYSTEMS } from "../components/systems";
@@ -96,8 +95,8 @@ import { OFF_IN_COPIES, prepareCommittedCopy } from "./stackCopies";
 
 const CLUSTER_NAME = process.env.E2E_CLUSTER_NAME ?? "runbooks-e2e-local";
 const READY_TIMEOUT_S = Number(process.env.E2E_READY_TIMEOUT ?? 240);
-/** `--parallel` of the first engine `pulumi up` (`npm run bench -- --only engine` sets it); unset or 0: the engine's default. */
-const ENGINE_PARALLEL = Number(process.env[PARALLEL_VARIABLE] ?? 0) || undefined;
+/** `--parallel` of the first engine `pulumi up` (e2e/bench-up.sh sets it); unset or 0: the engine's default. */
+const ENGINE_PARALLEL = Number(process.env.E2E_ENGINE_PARALLEL ?? 0) || undefined;
 /** The image change of check (d): a bot image used by exactly one workload. */
 const IMAGE_KEY = "thoth.bots.review-manager.image";
 const NEW_IMAGE = "quay.io/aicoe/review-manager:v0.1.1";
@@ -987,7 +986,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const ready = await timed("engine: readiness", () => waitReady(kubectl, engineObjects));
             assert.deepEqual(ready.waiting, []);
             log(`${changes.create} created, ${ready.workloads} workloads Ready`);
-            // This up is the timed one (npm run bench) and wrote its state after every step, as a user's does. The
+            // This up is the timed one (e2e/bench-up.sh) and wrote its state after every step, as a user's does. The
             // checks that follow on this copy are about objects and the final state: one write per operation.
             checkpointAtEnd(main.copy, main.stack);
         });

@@ -161,7 +161,7 @@ export class StackCopy {
     /**
      * When the engine writes the state: after every step, as every real `pulumi up` does, or once at the end
      * (`PULUMI_SKIP_CHECKPOINTS`), where what the engine records on the way is not what a check is about. The
-     * file backend rewrites the whole state per step, which is most of an up's time (docs/develop/benchmarks.md).
+     * file backend rewrites the whole state per step, which is most of an up's time (docs/develop/measuring.md).
      */
     checkpoints: "every-step" | "at-end" = "every-step";
     /** What `pulumi stack init` rewrote in the copied stack file besides adding a salt ({@link initRewrites}). */

@@ -42,7 +42,7 @@ describe("docs: every link, anchor and command of the README and docs/ exists", 
             "docs/operate/production-data.md",
             "docs/develop/tests.md",
             "docs/develop/e2e.md",
-            "docs/develop/benchmarks.md",
+            "docs/develop/measuring.md",
             "docs/develop/layout.md",
             "docs/reference/configuration.md",
             "docs/reference/ownership.md",
@@ -251,7 +251,6 @@ describe("docs checker", () => {
         const real = repoFacts(ROOT);
         assert.ok(real.flagsOf("plan")!.has("--stack"));
         assert.ok(real.flagsOf("recover")!.has("--kill-plugins"));
-        assert.ok(real.flagsOf("bench")!.has("--parallel"));
         assert.ok(real.flagsOf("battery:generative")!.has("--seed"));
     });
 

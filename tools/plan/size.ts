@@ -23,8 +23,8 @@ const MULTIPLIERS: { key: string; list: (values: Record<string, unknown>) => unk
 export const BASE_RESOURCES = 1011;
 
 /**
- * The most resources one stack may have. Measured with `npm run bench` (2 cores): the offline plan of stage with
- * its DIALS workspaces multiplied takes 3.3 s and 308 MB at 906 resources, 9.0 s and 788 MB at 3,276: about 2.4 s
+ * The most resources one stack may have. Measured on 2 cores (docs/develop/measuring.md): the offline plan of stage
+ * with its DIALS workspaces multiplied takes 3.3 s and 308 MB at 906 resources, 9.0 s and 788 MB at 3,276: about 2.4 s
  * and 200 MB per 1,000 resources, linearly, so 3,000 stays under 800 MB. A larger stack would make every plan and
  * preview slow and the engine's snapshot large; it is several times what the runbooks need.
  */
