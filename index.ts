@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { staleRunningBuild } from "./tools/build/fresh";
+import { staleRunningBuild } from "./components/shared/buildFreshness";
 
 // Before the program loads: dist/ built from other sources than this checkout would deploy code nobody reviewed.
 const stale = staleRunningBuild();

@@ -20,7 +20,7 @@ import { SYSTEMS } from "../components/systems";
 import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
 import { TestKeypair, testKeypair } from "./testKeypair";
 import { repoRoot } from "../tools/root";
-import { PROGRAM_SOURCES } from "../tools/build/fresh";
+import { PROGRAM_SOURCES } from "../components/shared/buildFreshness";
 import { initRewrites } from "./state";
 
 // The `local` stacks and the built Pulumi CLI, used without the Node.js language host: `stack init`, `config set`

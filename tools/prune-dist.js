@@ -22,6 +22,6 @@ function prune(dir) {
 }
 
 if (existsSync(dist)) prune(dist);
-// The record that dist/ matches the sources (tools/build/fresh.ts) goes before tsc runs: a failed build leaves none,
+// The record that dist/ matches the sources (components/shared/buildFreshness.ts) goes before tsc runs: a failed build leaves none,
 // so the compiled program it left behind refuses to run instead of passing for current.
 rmSync(path.join(dist, "build-info.json"), { force: true });

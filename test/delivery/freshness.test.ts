@@ -14,7 +14,7 @@ import {
     STALE_MESSAGE,
     sourceDigest,
     staleBuild,
-} from "../../tools/build/fresh";
+} from "../../components/shared/buildFreshness";
 import { repoRoot } from "../../tools/root";
 import { runUnderEngine } from "./engine";
 

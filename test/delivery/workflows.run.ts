@@ -30,7 +30,7 @@ import {
 } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { staleBuild } from "../../tools/build/fresh";
+import { staleBuild } from "../../components/shared/buildFreshness";
 import { repoRoot } from "../../tools/root";
 import { Job, Step, Workflow, loadWorkflow, workflowFiles } from "./workflowFiles";
 

@@ -6,7 +6,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { missingSecrets } from "../../e2e/local-secrets";
 import { LOCAL_STACKS, ROOT, copyProgram } from "../../e2e/localStack";
-import { sourceDigest } from "../../tools/build/fresh";
+import { sourceDigest } from "../../components/shared/buildFreshness";
 
 describe("e2e program copy and local stacks", () => {
     it("the program copy hashes to the checkout's sources, so its compiled program is not refused as stale", () => {

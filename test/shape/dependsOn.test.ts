@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { handDependsOn } from "../../test/oracles/shape/dependsOn";
-import { readSources } from "../../test/oracles/shape/sources";
+import { handDependsOn } from "../oracles/shape/dependsOn";
+import { readSources } from "../oracles/shape/sources";
 
 // A `dependsOn` written by hand is an order a reader must check: the ones the program keeps say why, in an
 // `// order:` comment right above them, however many lines it takes.

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { stringPlaced } from "../../test/oracles/shape/placement";
+import { stringPlaced } from "../oracles/shape/placement";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
 
 // Objects refer to objects (issue 40): an object in a namespace its stack creates is placed with the Namespace's

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { functionShapes } from "../../test/oracles/shape/functions";
-import { SourceTree, readSources } from "../../test/oracles/shape/sources";
-import { systemFolders, templateProblems } from "../../test/oracles/shape/template";
+import { functionShapes } from "../oracles/shape/functions";
+import { SourceTree, readSources } from "../oracles/shape/sources";
+import { systemFolders, templateProblems } from "../oracles/shape/template";
 
 // One system template (issue 40): a reader who has learned one system predicts every other's files, root component,
 // definition and parts. The check is tested on a small conforming system made here, on every single deviation from

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { readSources } from "../../test/oracles/shape/sources";
-import { literalVolumeNames } from "../../test/oracles/shape/volumeNames";
+import { readSources } from "../oracles/shape/sources";
+import { literalVolumeNames } from "../oracles/shape/volumeNames";
 
 // Issue 53: a pod volume and its volumeMount are made by one call, never matched by a name string written on each
 // side. The check is tested on each way of writing the name twice, on the ways that write it once, and on the real

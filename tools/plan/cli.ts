@@ -1,6 +1,6 @@
 import * as path from "path";
 import { CommandResult, crashText, parseFlags, printResult, required, usageResult } from "../cli/args";
-import { staleRunningBuild } from "../build/fresh";
+import { staleRunningBuild } from "../../components/shared/buildFreshness";
 import { renderSummary, wrapped } from "./render";
 import type { PlanObserver } from "./run";
 import { stackTracesAsked } from "./stacks";

@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
-import { sourceDigest } from "../build/fresh";
+import { sourceDigest } from "../../components/shared/buildFreshness";
 import { crashText } from "../cli/args";
 import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";

@@ -23,7 +23,7 @@ import { checkSize } from "./size";
 import { withQuietStacks } from "./stacks";
 import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
 import { ConfigError } from "../../components/config/problems";
-import { StaleBuildError, assertFreshBuild } from "../build/fresh";
+import { StaleBuildError, assertFreshBuild } from "../../components/shared/buildFreshness";
 
 /**
  * Runs the whole program for a stack under the recording mocks and returns what it registered (secrets in plain

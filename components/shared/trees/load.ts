@@ -5,7 +5,7 @@ import { DefinitionError } from "../errors";
 import { repoRoot } from "../repoRoot";
 import { PathEntry, Tree, TreesRecord, treesRecordSchema } from "./schema";
 
-/** Where the records live, beside the program's sources (tools/build/fresh.ts PROGRAM_SOURCES has `facts`). */
+/** Where the records live, beside the program's sources (components/shared/buildFreshness.ts PROGRAM_SOURCES has `facts`). */
 export const TREES_DIR = path.join("facts", "trees");
 
 /** A record's text checked against the schema; `source` names the file in the error a malformed one raises. */

@@ -1,0 +1,56 @@
+import * as assert from "node:assert/strict";
+import { DesiredObject } from "../../adopt/model";
+import { exitCode, renderReport } from "../../adopt/report";
+import { liveReport } from "./fixtures";
+import { PROW_LIVE } from "../../../test/fixtures/live/prow";
+import { classification, deniedFlows, externalDeleted, notInPlace } from "../../../test/fixtures/live/checks";
+import { inNamespaces, systemObjects, withWorkloadSpec } from "../../../test/fixtures/live/program";
+
+// The first deploy of Pulumi.prod.yaml's Prow over KubeVirt Prow as kubevirt/project-infra@145ec5a's kustomize
+// base applies it in kubevirt-prow.
+
+describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
+    this.timeout(120_000);
+    let committed: DesiredObject[];
+
+    before(async () => {
+        committed = inNamespaces(await systemObjects("prod", "prow"), [PROW_LIVE.namespace]);
+    });
+
+    it("keeps every live selector: every Deployment is adopted in place", () => {
+        assert.deepEqual(notInPlace(PROW_LIVE, committed), []);
+    });
+
+    it("classifies every live object: adopted, or named and left alone (bazel-cache, used by the PR jobs)", async () => {
+        const r = await liveReport("ibmcloud-prow", PROW_LIVE, committed, {});
+        const c = classification(PROW_LIVE, r);
+        // The one live object that blocks: greenhouse's claim, made without a class (the cluster default then), which
+        // the stack names ibmc-vpc-block-general-purpose: the report asks for the live class.
+        assert.deepEqual(
+            c.problems.map((p) => p.split(": ")[0]),
+            ["v1/PersistentVolumeClaim/kubevirt-prow/greenhouse"],
+            renderReport(r),
+        );
+        assert.match(c.problems[0], /spec\.storageClassName is immutable/);
+        assert.deepEqual(c.leftAlone, ["v1/Service/kubevirt-prow/bazel-cache"]);
+        assert.deepEqual(c.replaced, []);
+        assert.deepEqual(externalDeleted(PROW_LIVE, r), []);
+        assert.deepEqual(r.layouts[0].problems, []);
+        assert.match(r.layouts[0].layout ?? "", /kubevirt\/project-infra@145ec5a/);
+        assert.ok(exitCode(r) !== 1);
+    });
+
+    it("admits every live flow (the GitHub clients to ghproxy, ghproxy to pushgateway), for today's pods and the program's", () => {
+        assert.deepEqual(deniedFlows(PROW_LIVE, committed), []);
+    });
+
+    it("control: a program that drops hook's live selector fails, naming it", () => {
+        const dropped = withWorkloadSpec(committed, "apps/v1/Deployment/kubevirt-prow/hook", (spec) => {
+            spec.selector = { matchLabels: { "app.kubernetes.io/name": "hook" } };
+        });
+        assert.deepEqual(
+            notInPlace(PROW_LIVE, dropped).map((p) => p.split(":")[0]),
+            ["Deployment hook"],
+        );
+    });
+});
