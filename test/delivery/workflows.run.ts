@@ -4,8 +4,8 @@
 // job that deploys a program it never built; running it does.
 //
 // Honest and fast (`npm run test:workflows`, which .ci/run calls; not part of `npm test`, which it would run again):
-// - the clone is `git clone` of this checkout's HEAD plus its uncommitted changes, committed in the clone (so a
-//   pull request's base can be the clone's HEAD and plan:diff has history);
+// - the clone is `git clone` of this checkout's HEAD plus its uncommitted changes, committed in the clone (what a
+//   push of them would hold);
 // - `npm ci` links this checkout's node_modules instead of downloading (no network): only after checking the clone's
 //   package-lock.json is this checkout's, which node_modules was installed from;
 // - a command run with the same environment on the same tree (every file but .git) leaves the same tree: a job whose
@@ -80,7 +80,6 @@ function expression(expr: string, ctx: Context): string {
     if ((m = /^env\.(\w+)$/.exec(e))) return ctx.env[m[1]] ?? "";
     // A repository with its deployment secrets set, so every path runs; the steps that would use them are skipped.
     if (/^secrets\.\w+$/.test(e)) return "placeholder-secret";
-    if (e === "github.event.pull_request.base.sha") return ctx.head;
     if (e === "github.event.head_commit.message") return "exercise";
     if (/^github\.(server_url|repository|run_id)$/.test(e)) return "exercise";
     throw new Error(`cannot evaluate \${{ ${e} }}: teach test/delivery/workflows.run.ts its value`);
@@ -107,8 +106,6 @@ function conjunction(cond: string, ctx: Context): boolean {
             return ctx.outputs[m[1]]?.[m[2]] === m[3];
         }
         if ((m = /^steps\.(\w[\w-]*)\.outcome == '(\w+)'$/.exec(p))) return m[2] === "success";
-        if (/^github\.event\.pull_request\.head\.repo\.full_name == github\.repository$/.test(p)) return true;
-        if (/^hashFiles\(.*\) != ''$/.test(p)) return true;
         throw new Error(`cannot evaluate if: ${p}: teach test/delivery/workflows.run.ts its value`);
     });
 }
@@ -116,7 +113,6 @@ function conjunction(cond: string, ctx: Context): boolean {
 interface Context {
     matrix: Record<string, unknown>;
     env: Record<string, string>;
-    head: string;
     outputs: Record<string, Record<string, string>>;
 }
 
@@ -129,7 +125,7 @@ function git(cwd: string, args: string[]): string {
 }
 
 /** `git clone` of this checkout with its uncommitted changes committed on top: what a push of them would hold. */
-function freshClone(into: string): string {
+function freshClone(into: string): void {
     execFileSync("git", ["clone", "--quiet", ROOT, into], { stdio: "ignore" });
     const files = git(ROOT, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).split("\0");
     for (const rel of files.filter(Boolean)) {
@@ -142,7 +138,6 @@ function freshClone(into: string): string {
     }
     git(into, ["add", "-A"]);
     if (git(into, ["status", "--porcelain"]) !== "") git(into, ["commit", "--quiet", "-m", "working tree"]);
-    return git(into, ["rev-parse", "HEAD"]);
 }
 
 /** `npm ci` without the registry: this checkout's node_modules, installed from the same lockfile. */
@@ -205,7 +200,6 @@ function treeDigest(dir: string): string {
 /** The tree a step left and what it wrote to $GITHUB_OUTPUT, by what it ran on (see runJob); never changed once stored. */
 const states = new Map<string, { dir: string; outputs: Record<string, string> }>();
 let scratch: string;
-let head: string;
 
 function snapshot(dir: string): string {
     const copy = mkdtempSync(path.join(scratch, "state-"));
@@ -217,7 +211,7 @@ function runJob(file: string, wf: Workflow, job: Job): JobRun {
     const matrix = Object.fromEntries(
         Object.entries(job.strategy?.matrix ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
     );
-    const ctx: Context = { matrix, env: {}, head, outputs: {} };
+    const ctx: Context = { matrix, env: {}, outputs: {} };
     for (const [k, v] of Object.entries({ ...wf.env, ...job.env })) ctx.env[k] = substitute(String(v), ctx);
     const log: string[] = [];
     const skipped: string[] = [];
@@ -316,7 +310,7 @@ describe("every workflow job, run from a fresh clone", function () {
         started = Date.now();
         scratch = mkdtempSync(path.join(tmpdir(), "workflows-"));
         const clone = path.join(scratch, "clone");
-        head = freshClone(clone);
+        freshClone(clone);
         states.set("", { dir: clone, outputs: {} });
     });
     after(() => {

@@ -7,7 +7,6 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { isSecretName } from "../../policy/rules/secrets";
-import { commentMarker } from "../../tools/plandiff/render";
 import { repoRoot } from "../../tools/root";
 import { Step, WORKFLOWS, Workflow, loadWorkflow, workflowFiles } from "./workflowFiles";
 
@@ -126,8 +125,8 @@ describe("GitHub workflows", () => {
             { name: "lint", builtin: false },
             { name: "test", builtin: false },
         ]);
-        assert.deepEqual(npmScripts('npm run --silent plan:diff -- --stack "$S"'), [
-            { name: "plan:diff", builtin: false },
+        assert.deepEqual(npmScripts('npm run --silent plan -- --stack "$S"'), [
+            { name: "plan", builtin: false },
         ]);
         assert.deepEqual(npmScripts("echo npmrc; npm run-script docs"), [{ name: "docs", builtin: false }]);
     });
@@ -192,7 +191,7 @@ describe("GitHub workflows", () => {
         assert.match(text, /github\.com/);
         assert.match(text, /Thoth workflow catalog/);
         assert.match(text, /runbooks:thoth\.catalog\.repository/);
-        assert.match(text, /plan diff .*needs no network/);
+        assert.match(text, /offline plan .*needs no network/);
     });
 
     it("pins every action to a version", () => {
@@ -224,26 +223,13 @@ describe("GitHub workflows", () => {
         }
     });
 
-    it("pull requests: lint, tests, a plan diff per stack as summary and comment, previews with the policy pack", () => {
+    it("pull requests: lint and tests (stale committed plans fail them), previews with the policy pack", () => {
         const wf = workflows["pull-request.yml"];
         assert.ok("pull_request" in wf.on);
         const runs = steps(wf).map((s) => s.run ?? "");
         assert.ok(runs.includes("npm run lint") && runs.includes("npm test"));
-        const diff = wf.jobs["plan-diff"];
-        assert.deepEqual(diff.strategy?.matrix?.stack, ["stage", "prod"]);
-        const diffRun = diff.steps.find((s) => s.run?.includes("npm run plan:diff"))!.run!;
-        assert.match(
-            diffRun,
-            /--stack "\$STACK" --base "\$BASE_SHA" --format markdown --output "plan-diff-\$STACK\.md"/,
-        );
-        assert.match(diffRun, /GITHUB_STEP_SUMMARY/);
-        assert.equal(
-            diff.steps.find((s) => s.uses?.startsWith("actions/checkout"))!.with?.["fetch-depth"],
-            0,
-        );
-        const comment = diff.steps.find((s) => s.uses?.startsWith("actions/github-script"))!;
-        assert.match(String(comment.with?.script), /upsertPlanDiffComment/);
-        assert.match(comment.if!, /head\.repo\.full_name == github\.repository/);
+        // The committed plans' diff is the pull request's own: no job renders or comments another one.
+        assert.deepEqual(Object.keys(wf.jobs).sort(), ["checks", "preview"]);
 
         const preview = wf.jobs.preview;
         assert.deepEqual(preview.strategy?.matrix?.stack, ["stage", "prod"]);
@@ -309,20 +295,15 @@ describe("GitHub workflows", () => {
 });
 
 /** A fake of the Octokit calls the github-script helpers make, recording what they do. */
-function fakeGithub(
-    comments: { id: number; body: string }[],
-    issues: { number: number; title: string }[] = [],
-) {
+function fakeGithub(issues: { number: number; title: string }[]) {
     const calls: string[] = [];
     const github = {
         paginate: async (fn: (args: unknown) => Promise<unknown[]>, args: unknown) => fn(args),
         rest: {
             issues: {
-                listComments: async () => comments,
                 listForRepo: async () => issues,
                 createComment: async (a: { issue_number: number; body: string }) =>
                     calls.push(`comment #${a.issue_number}: ${a.body.split("\n")[0]}`),
-                updateComment: async (a: { comment_id: number }) => calls.push(`update ${a.comment_id}`),
                 create: async (a: { title: string; labels: string[] }) => {
                     calls.push(`open "${a.title}" [${a.labels.join()}]`);
                     return { data: { number: 9 } };
@@ -436,37 +417,14 @@ echo ok
 
 describe("github-script helpers", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { upsertPlanDiffComment } = require(
-        path.join(ROOT, ".github", "scripts", "plan-diff-comment.js"),
-    ) as {
-        upsertPlanDiffComment(api: unknown, body: string): Promise<string>;
-    };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { reportDrift } = require(path.join(ROOT, ".github", "scripts", "drift-issue.js")) as {
         reportDrift(
             api: unknown,
             drift: { stack: string; runUrl: string; reportFile?: string },
         ): Promise<string>;
     };
-    const body = (stack: string, text: string) => `${commentMarker(stack)}\n${text}`;
-
-    it("creates the stack's plan-diff comment, then updates that one comment (not the other stack's)", async () => {
-        const empty = fakeGithub([{ id: 1, body: "LGTM" }]);
-        assert.equal(await upsertPlanDiffComment(empty.api, body("stage", "a")), "created");
-        assert.deepEqual(empty.calls, ["comment #7: <!-- runbooks-plan-diff:stage -->"]);
-
-        const existing = fakeGithub([
-            { id: 2, body: body("prod", "old") },
-            { id: 3, body: body("stage", "old") },
-        ]);
-        assert.equal(await upsertPlanDiffComment(existing.api, body("stage", "new")), "updated");
-        assert.deepEqual(existing.calls, ["update 3"]);
-        assert.equal(await upsertPlanDiffComment(existing.api, body("stage", "old")), "unchanged");
-        await assert.rejects(upsertPlanDiffComment(existing.api, "no marker"), /marker/);
-    });
-
     it("opens one drift issue per stack and comments on it while the drift lasts", async () => {
-        const none = fakeGithub([], [{ number: 4, title: "Drift in stack stage" }]);
+        const none = fakeGithub([{ number: 4, title: "Drift in stack stage" }]);
         assert.equal(await reportDrift(none.api, { stack: "prod", runUrl: "https://run/1" }), "opened");
         assert.deepEqual(none.calls, ['open "Drift in stack prod" [drift]']);
         assert.equal(await reportDrift(none.api, { stack: "stage", runUrl: "https://run/2" }), "commented");
@@ -484,7 +442,7 @@ describe("github-script helpers", () => {
                 "```\nDeployment cms-dials-prod/backend on cluster paas: changed outside the program\n```\n",
             );
             const bodies: string[] = [];
-            const gh = fakeGithub([], [{ number: 4, title: "Drift in stack stage" }]);
+            const gh = fakeGithub([{ number: 4, title: "Drift in stack stage" }]);
             const api = gh.api as unknown as {
                 github: { rest: { issues: Record<string, (a: { body: string }) => unknown> } };
             };

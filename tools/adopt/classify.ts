@@ -1,4 +1,4 @@
-import { isObject } from "../diff/structural";
+import { isObject } from "./structural";
 import { SECRET_MASK } from "../mocks/recorder";
 import { fieldChanges } from "./diff";
 import { immutableConflicts } from "./immutable";

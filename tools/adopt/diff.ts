@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { masked, type PathSegment, structuralChanges } from "../diff/structural";
+import { masked, type PathSegment, structuralChanges } from "./structural";
 import { FieldChange } from "./model";
 
 /** Fields the API server owns: they differ between any two reads and are not the program's to change. */

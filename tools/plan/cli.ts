@@ -65,11 +65,11 @@ export async function planCommand(
 }
 
 /**
- * Stack capture off for the whole run unless asked for (see {@link stackTracesAsked}). Under ts-node (a checkout
- * without a build: plan:diff's base of other code), its source-map hook would also map every frame of the
- * full-depth stack the SDK still takes per resource (for source positions the mocks never use).
+ * Stack capture off for the whole run unless asked for (see {@link stackTracesAsked}). Under ts-node, its
+ * source-map hook would also map every frame of the full-depth stack the SDK still takes per resource (for source
+ * positions the mocks never use).
  */
-function quietStacks(): boolean {
+export function quietStacks(): boolean {
     if (stackTracesAsked()) return false;
     Error.stackTraceLimit = 0;
     Reflect.deleteProperty(Error, "prepareStackTrace");
