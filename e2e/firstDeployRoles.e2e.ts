@@ -14,7 +14,7 @@ import { StackCopy } from "./localStack";
 // API server: today's KubeVirt Prow (kubevirt/project-infra@2c863fd, test/fixtures/live/prowToday.ts) applied as its
 // team applies it, and issue 68's three controls, each of which must block the first `up`: a live controller under
 // another name, a broker that declares no port, a stray Deployment in a namespace the program plans a system into.
-// The offline twins of these cases (test/adopt/liveRoles.test.ts) read the same fixtures through a fake cluster.
+// The offline twins of these cases (tools/test/adopt/liveRoles.test.ts) read the same fixtures through a fake cluster.
 
 const CLUSTER_NAME = "runbooks-e2e-roles";
 

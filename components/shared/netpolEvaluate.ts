@@ -5,7 +5,7 @@
  * those policies' rules allows (the union of policies); a pod no policy selects allows everything. A connection
  * happens when the source's egress and the destination's ingress both allow it. No npm package of the registry
  * implements this, so this is a small evaluator, tested against the documentation's examples
- * (test/tools/netpolEvaluate.test.ts). The one implementation: the adoption report judges the flows of what it
+ * (test/shared/netpolEvaluate.test.ts). The one implementation: the adoption report judges the flows of what it
  * leaves running with it, and the tests judge the planned policies with it.
  */
 

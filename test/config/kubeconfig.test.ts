@@ -3,7 +3,7 @@ import { kubeconfigShape, namedEntry, serverOf } from "../../components/config/k
 import { kubeconfigProblem } from "../fixtures/kubeconfigProblem";
 
 // The one reading of a kubeconfig's structure: the stack's check of `kubeconfig-<cluster>` before a run, and the
-// adoption report's loader (test/adopt/kubeconfig.test.ts), both read it through these.
+// adoption report's loader (tools/test/adopt/kubeconfig.test.ts), both read it through these.
 
 const GOOD = [
     "clusters:",
