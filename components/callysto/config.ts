@@ -48,13 +48,17 @@ export const existingVolumeSchema = z.strictObject({
 
 /** Two ZFS volumes (the pool is a mirror): created with a size, or existing volumes adopted by id. */
 export const zfsSchema = z.strictObject({
-    /** Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset. */
-    size: gigabytes(25).optional(),
-    /** Existing volumes (production: `hub.callysto.ca-home-1/-2`, created by hand so data outlives the host). */
+    size: gigabytes(25).optional().meta({
+        description: "Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset.",
+    }),
     existingVolumes: z
         .array(existingVolumeSchema)
         .length(2, "must list exactly two volumes (the ZFS mirror)")
-        .optional(),
+        .optional()
+        .meta({
+            description:
+                "Existing volumes (production: `hub.callysto.ca-home-1/-2`, created by hand so data outlives the host).",
+        }),
 });
 
 /**
@@ -66,35 +70,47 @@ export const zfsSchema = z.strictObject({
  */
 export const adoptSchema = z.strictObject({
     instanceId: existingId("a Nova instance id"),
-    /** The instance's one Neutron port (Terraform's): its security groups become exactly its role's group. */
-    portId: existingId("a Neutron port id"),
-    /**
-     * Run the init and role playbooks (and the certificate deployment) on this running host. Off by default: the
-     * first `pulumi up` of an adopted host must not re-provision a live machine; turn it on after reviewing what
-     * provisioning.version's playbooks do to it (the plan's notices name them).
-     */
-    provision: z.boolean().default(false).meta({ example: "false" }),
+    portId: existingId("a Neutron port id").meta({
+        description:
+            "The instance's one Neutron port (Terraform's): its security groups become exactly its role's group.",
+    }),
+    provision: z.boolean().default(false).meta({
+        description:
+            "Run the init and role playbooks (and the certificate deployment) on this running host. Off by default: the first `pulumi up` of an adopted host must not re-provision a live machine; turn it on after reviewing what provisioning.version's playbooks do to it (the plan's notices name them).",
+        example: "false",
+    }),
 });
 
 export const hostSchema = z.strictObject({
-    /** DNS label; the host is `<name>.<domain>`. Hubs are `hub-<name>`, the sharder is `hub`. */
-    name: hostLabel("hub-dev"),
+    name: hostLabel("hub-dev").meta({
+        description: "DNS label; the host is `<name>.<domain>`. Hubs are `hub-<name>`, the sharder is `hub`.",
+    }),
     role: hostRole,
-    /** Nova flavor; the role's default flavor when unset. */
-    flavor: openstackName("m1.40g100g4c8g").optional(),
-    /** Glance image name (the newest image of that name is used); the role's default when unset. */
-    image: openstackName("callysto-hub").optional(),
-    /** Network of the host's port; the environment's network when unset. */
-    network: networkName.optional(),
-    /** An existing floating IP to associate; a new one is allocated from the pool when unset. */
-    floatingIp: floatingAddress.optional(),
-    /** Id of that floating IP: it is adopted (`import`) and protected, so it can never be released. */
-    floatingIpId: existingId("a Neutron floating IP id").optional(),
-    /** Take over a running instance instead of creating one (see adoptSchema). */
-    adopt: adoptSchema.optional(),
+    flavor: openstackName("m1.40g100g4c8g")
+        .optional()
+        .meta({ description: "Nova flavor; the role's default flavor when unset." }),
+    image: openstackName("callysto-hub").optional().meta({
+        description:
+            "Glance image name (the newest image of that name is used); the role's default when unset.",
+    }),
+    network: networkName
+        .optional()
+        .meta({ description: "Network of the host's port; the environment's network when unset." }),
+    floatingIp: floatingAddress.optional().meta({
+        description: "An existing floating IP to associate; a new one is allocated from the pool when unset.",
+    }),
+    floatingIpId: existingId("a Neutron floating IP id").optional().meta({
+        description:
+            "Id of that floating IP: it is adopted (`import`) and protected, so it can never be released.",
+    }),
+    adopt: adoptSchema
+        .optional()
+        .meta({ description: "Take over a running instance instead of creating one (see adoptSchema)." }),
     zfs: zfsSchema.optional(),
-    /** Hub only: user hash → ZFS refquota of `tank/home/<hash>`. */
-    quotas: z.record(userHash, refquota).optional(),
+    quotas: z
+        .record(userHash, refquota)
+        .optional()
+        .meta({ description: "Hub only: user hash → ZFS refquota of `tank/home/<hash>`." }),
 });
 export type HostConfig = z.infer<typeof hostSchema>;
 
@@ -107,20 +123,20 @@ export const roleDefaultsSchema = z.strictObject({
 
 /** The team workstation "clavius": its own security group, home and docker volumes, a floating IP. */
 export const workstationSchema = z.strictObject({
-    /**
-     * Create this workstation. Off by default: clavius exists once the team has bootstrapped (runbook 004) and is
-     * where `pulumi up` runs, so a stack describing it must not build a second one unless asked.
-     */
-    create: z.boolean().default(false).meta({ example: "false" }),
+    create: z.boolean().default(false).meta({
+        description:
+            "Create this workstation. Off by default: clavius exists once the team has bootstrapped (runbook 004) and is where `pulumi up` runs, so a stack describing it must not build a second one unless asked.",
+        example: "false",
+    }),
     name: hostLabel("clavius").default("clavius"),
     flavor: openstackName("m1.small"),
     image: openstackName("Alma Linux 9"),
     network: networkName.optional(),
     floatingIp: floatingAddress.optional(),
-    /** Home directory volume in GB (LUKS-encrypted by hand after the first boot). */
-    homeSize: gigabytes(20).default(20),
-    /** Docker storage volume in GB. */
-    dockerSize: gigabytes(100).default(100),
+    homeSize: gigabytes(20)
+        .default(20)
+        .meta({ description: "Home directory volume in GB (LUKS-encrypted by hand after the first boot)." }),
+    dockerSize: gigabytes(100).default(100).meta({ description: "Docker storage volume in GB." }),
 });
 
 /**
@@ -133,22 +149,25 @@ export const ZONE_OWNERS = ["ours", "outside"] as const;
 
 export const dnsSchema = z.strictObject({
     zone: z.enum(ZONE_OWNERS).meta({ example: "ours" }),
-    /** Zone ours: a Designate zone of this project whose records this stack writes (the zone itself is not managed). */
-    zoneId: z.string().min(1).optional().meta({ example: "1cf42d24-a04e-431b-a715-1701f297100e" }),
-    /** Zone ours: create and own the zone `<domain>.` with this SOA e-mail. */
+    zoneId: z.string().min(1).optional().meta({
+        description:
+            "Zone ours: a Designate zone of this project whose records this stack writes (the zone itself is not managed).",
+        example: "1cf42d24-a04e-431b-a715-1701f297100e",
+    }),
     createZone: z
         .strictObject({
             email: z.email().meta({ example: "hostmaster@example.org" }),
             ttl: positiveInt(3600).default(3600),
-            /**
-             * The zone exists already (runbook 004 adds it by hand): its id. It is adopted (`import`) and
-             * protected in every tier, so destroying the stack never deletes it.
-             */
-            importId: existingId("a Designate zone id").optional(),
+            importId: existingId("a Designate zone id").optional().meta({
+                description:
+                    "The zone exists already (runbook 004 adds it by hand): its id. It is adopted (`import`) and protected in every tier, so destroying the stack never deletes it.",
+            }),
         })
-        .optional(),
-    /** TTL of every host record (systems.md: 60), written here or listed for the operator. */
-    recordTtl: positiveInt(60).default(60),
+        .optional()
+        .meta({ description: "Zone ours: create and own the zone `<domain>.` with this SOA e-mail." }),
+    recordTtl: positiveInt(60).default(60).meta({
+        description: "TTL of every host record (systems.md: 60), written here or listed for the operator.",
+    }),
 });
 
 /** A playbook path inside the repository's ansible/ directory. */
@@ -167,18 +186,17 @@ const ansibleVars = () =>
 
 export const provisioningSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /** The Ansible repository (callysto/infrastructure) and the commit or tag to run. */
-    repo: z.url().meta({ example: "https://github.com/callysto/infrastructure.git" }),
+    repo: z.url().meta({
+        description: "The Ansible repository (callysto/infrastructure) and the commit or tag to run.",
+        example: "https://github.com/callysto/infrastructure.git",
+    }),
     version: z
         .string()
         .regex(/^[A-Za-z0-9._/-]+$/, "must be a git commit, tag or branch")
         .meta({ example: "904146a" }),
-    /** Run first on every host (`make hub/init/apply`, `clavius/init/apply`). */
-    initPlaybook: playbookPath("plays/init.yml").default("plays/init.yml"),
-    /**
-     * The playbook of each role, run limited to one host at a time: each must be a playbook the record of the pinned
-     * tree (facts/trees/callysto-infrastructure.yaml) holds for that role.
-     */
+    initPlaybook: playbookPath("plays/init.yml")
+        .default("plays/init.yml")
+        .meta({ description: "Run first on every host (`make hub/init/apply`, `clavius/init/apply`)." }),
     playbooks: z
         .strictObject({
             hub: playbookPath("plays/hub-aio.yml").default("plays/hub-aio.yml"),
@@ -187,27 +205,29 @@ export const provisioningSchema = z.strictObject({
             stats: playbookPath("plays/imports/stats.yml").default("plays/imports/stats.yml"),
             workstation: playbookPath("plays/clavius.yml").default("plays/clavius.yml"),
         })
-        .prefault({}),
-    /**
-     * Run after the role's playbook on every hub, sharder and ssp when the stack has a stats server: the caddy and
-     * node exporter its Prometheus scrapes (what hub-cluster.yml runs after the roles).
-     */
-    statsClientPlaybook: playbookPath("plays/imports/stats_client.yml").default(
-        "plays/imports/stats_client.yml",
-    ),
-    /**
-     * A playbook of the repository that deploys the certificate instead of the program's own step (copy the four
-     * files to /etc/pki/tls/, then restart whichever of httpd, httpd24-httpd and caddy runs and predates them).
-     * Unset by default: plays/deploy-certs.yml at 904146a restarts caddy whether or not the host has it, so on a hub
-     * that serves TLS with httpd alone (runbook 004's) every renewal fails before httpd is restarted.
-     */
-    certificatesPlaybook: playbookPath("plays/deploy-certs.yml").optional(),
-    /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
-    announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
-    /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */
-    hubVars: ansibleVars(),
-    /** Variables for every host. */
-    vars: ansibleVars(),
+        .prefault({})
+        .meta({
+            description:
+                "The playbook of each role, run limited to one host at a time: each must be a playbook the record of the pinned tree (facts/trees/callysto-infrastructure.yaml) holds for that role.",
+        }),
+    statsClientPlaybook: playbookPath("plays/imports/stats_client.yml")
+        .default("plays/imports/stats_client.yml")
+        .meta({
+            description:
+                "Run after the role's playbook on every hub, sharder and ssp when the stack has a stats server: the caddy and node exporter its Prometheus scrapes (what hub-cluster.yml runs after the roles).",
+        }),
+    certificatesPlaybook: playbookPath("plays/deploy-certs.yml").optional().meta({
+        description:
+            "A playbook of the repository that deploys the certificate instead of the program's own step (copy the four files to /etc/pki/tls/, then restart whichever of httpd, httpd24-httpd and caddy runs and predates them). Unset by default: plays/deploy-certs.yml at 904146a restarts caddy whether or not the host has it, so on a hub that serves TLS with httpd alone (runbook 004's) every renewal fails before httpd is restarted.",
+    }),
+    announcement: z.string().default("").meta({
+        description: "Banner shown on every hub (`jupyterhub_announcement`); empty for none.",
+        example: "Scheduled maintenance Friday 18:00 MT",
+    }),
+    hubVars: ansibleVars().meta({
+        description: "Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`.",
+    }),
+    vars: ansibleVars().meta({ description: "Variables for every host." }),
 });
 export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
 
@@ -222,42 +242,44 @@ export const CERTIFICATE_SOURCES = ["designate", "operator"] as const;
 export const certificatesSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
     obtainedBy: z.enum(CERTIFICATE_SOURCES).meta({ example: "designate" }),
-    /** ACME account e-mail (expiry notices). */
-    email: z.email().meta({ example: "sysadmin@callysto.ca" }),
-    /**
-     * designate: certbot's config dir on the machine running `pulumi up` (clavius); it must persist between runs.
-     * operator: the directory holding the certificate generated by hand (cert.pem, privkey.pem, fullchain.pem):
-     * `callysto_ssl_cert_dir` as the runbook sets it.
-     */
+    email: z
+        .email()
+        .meta({ description: "ACME account e-mail (expiry notices).", example: "sysadmin@callysto.ca" }),
     directory: z
         .string()
         .regex(/^\/[^\s]*$/, "must be an absolute path without spaces")
-        .meta({ example: "/home/ptty2u/work/letsencrypt/prod" }),
-    /** designate: renew when it expires within this many days; operator: stop and ask for a new one then. */
-    renewBeforeDays: positiveInt(30).default(30),
-    /** How often (days) a `pulumi up` re-checks the expiry; at most renewBeforeDays so no window is missed. */
-    checkEveryDays: positiveInt(7).default(7),
+        .meta({
+            description:
+                "designate: certbot's config dir on the machine running `pulumi up` (clavius); it must persist between runs. operator: the directory holding the certificate generated by hand (cert.pem, privkey.pem, fullchain.pem): `callysto_ssl_cert_dir` as the runbook sets it.",
+            example: "/home/ptty2u/work/letsencrypt/prod",
+        }),
+    renewBeforeDays: positiveInt(30).default(30).meta({
+        description:
+            "designate: renew when it expires within this many days; operator: stop and ask for a new one then.",
+    }),
+    checkEveryDays: positiveInt(7).default(7).meta({
+        description:
+            "How often (days) a `pulumi up` re-checks the expiry; at most renewBeforeDays so no window is missed.",
+    }),
     acmeServer: z
         .url()
         .default("https://acme-v02.api.letsencrypt.org/directory")
         .meta({ example: "https://acme-v02.api.letsencrypt.org/directory" }),
-    /** Seconds the hook waits for the TXT record to reach Designate's name servers. */
-    propagationSeconds: positiveInt(60).default(60),
+    propagationSeconds: positiveInt(60).default(60).meta({
+        description: "Seconds the hook waits for the TXT record to reach Designate's name servers.",
+    }),
 });
 export type CertificatesConfig = z.infer<typeof certificatesSchema>;
 
 export const callystoSchema = z.strictObject({
     enabled: z.boolean().meta({ example: "true" }),
-    /** Inventory group of every host: `dev` or `prod`. */
-    environment: z.enum(["dev", "prod"]).meta({ example: "dev" }),
+    environment: z
+        .enum(["dev", "prod"])
+        .meta({ description: "Inventory group of every host: `dev` or `prod`.", example: "dev" }),
     domain: hostName("callysto.space"),
     dns: dnsSchema,
     keypair: z.strictObject({
         name: z.string().min(1).meta({ example: "example-dev" }),
-        /**
-         * Content of `keys/id_rsa.pub`: a key whose private half only the operators hold (the secret
-         * callysto-ssh-private-key). Committed stack files carry the placeholder until it is set.
-         */
         publicKey: orPlaceholder(
             z
                 .string()
@@ -267,50 +289,53 @@ export const callystoSchema = z.strictObject({
                 )
                 .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator" }),
         ).meta({
+            description:
+                "Content of `keys/id_rsa.pub`: a key whose private half only the operators hold (the secret callysto-ssh-private-key). Committed stack files carry the placeholder until it is set.",
             example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator",
             // An example key would let nobody in (or whoever holds its private half): only the operator has it.
             ask: "the public half of a key pair only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa, then the one line of keys/id_rsa.pub)",
         }),
-        /** The keypair exists in OpenStack already (Terraform made it): adopt it by name instead of creating it. */
-        adopt: z.boolean().default(false).meta({ example: "false" }),
+        adopt: z.boolean().default(false).meta({
+            description:
+                "The keypair exists in OpenStack already (Terraform made it): adopt it by name instead of creating it.",
+            example: "false",
+        }),
     }),
-    /**
-     * Where ssh (22) to hubs, sharder, ssp and stats may come from: Ansible runs from the team workstation, so
-     * its address. Unset keeps Terraform's 0.0.0.0/0, which only the local test stack may do.
-     */
-    sshSources: z.array(orPlaceholder(cidr)).min(1, "must list at least one address range").optional(),
-    /**
-     * Production only: why ssh (22) may come from anywhere (`0.0.0.0/0` or `::/0` in sshSources), e.g. a ticket.
-     * Without it such a source is refused: the whole internet would reach every production host's ssh.
-     */
+    sshSources: z.array(orPlaceholder(cidr)).min(1, "must list at least one address range").optional().meta({
+        description:
+            "Where ssh (22) to hubs, sharder, ssp and stats may come from: Ansible runs from the team workstation, so its address. Unset keeps Terraform's 0.0.0.0/0, which only the local test stack may do.",
+    }),
     allowSshFromAnywhere: z
         .string()
         .min(10, "must say why (at least 10 characters, e.g. a ticket and a reason)")
         .optional()
-        .meta({ example: "INC-1234: workstation address changes daily" }),
-    /** Default user cloud-init creates on every instance; Ansible logs in as this user. */
+        .meta({
+            description:
+                "Production only: why ssh (22) may come from anywhere (`0.0.0.0/0` or `::/0` in sshSources), e.g. a ticket. Without it such a source is refused: the whole internet would reach every production host's ssh.",
+            example: "INC-1234: workstation address changes daily",
+        }),
     defaultUser: z
         .string()
         .regex(/^[a-z_][a-z0-9_-]*$/, "must be a Linux user name")
         .default("ptty2u")
-        .meta({ example: "ptty2u" }),
-    /** Network of every port unless a host names another. */
-    network: networkName,
+        .meta({
+            description: "Default user cloud-init creates on every instance; Ansible logs in as this user.",
+            example: "ptty2u",
+        }),
+    network: networkName.meta({ description: "Network of every port unless a host names another." }),
     floatingIpPool: z.string().min(1).default("public").meta({ example: "public" }),
     roleDefaults: z.partialRecord(hostRole, roleDefaultsSchema).default({}).meta({ example: "{}" }),
     hosts: z.array(hostSchema).default([]),
     workstation: workstationSchema.optional(),
-    /** Create the `packer` security group used by image builds. */
-    packerSecurityGroup: z.boolean().default(false).meta({ example: "true" }),
-    /**
-     * Compare what the stack holds (instances, cores, RAM, volumes, gigabytes, floating IPs) with the project's
-     * OpenStack quota before anything is created. Off only where no OpenStack answers (the local test stack).
-     */
-    quotaCheck: z.boolean().default(true).meta({ example: "true" }),
-    /**
-     * Image and network ids pinned by name. A pinned name is not looked up in Glance/Neutron: a hub can be
-     * held on one exact image build, and a preview needs no API call (delayed authentication).
-     */
+    packerSecurityGroup: z
+        .boolean()
+        .default(false)
+        .meta({ description: "Create the `packer` security group used by image builds.", example: "true" }),
+    quotaCheck: z.boolean().default(true).meta({
+        description:
+            "Compare what the stack holds (instances, cores, RAM, volumes, gigabytes, floating IPs) with the project's OpenStack quota before anything is created. Off only where no OpenStack answers (the local test stack).",
+        example: "true",
+    }),
     pinnedIds: z
         .strictObject({
             images: z
@@ -322,7 +347,11 @@ export const callystoSchema = z.strictObject({
                 .default({})
                 .meta({ example: '{"default": "c0ffee00-0000-4000-8000-000000000002"}' }),
         })
-        .default({ images: {}, networks: {} }),
+        .default({ images: {}, networks: {} })
+        .meta({
+            description:
+                "Image and network ids pinned by name. A pinned name is not looked up in Glance/Neutron: a hub can be held on one exact image build, and a preview needs no API call (delayed authentication).",
+        }),
     provisioning: provisioningSchema.optional(),
     certificates: certificatesSchema.optional(),
 });

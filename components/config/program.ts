@@ -30,14 +30,16 @@ const uuid = (example: string, ask: string) =>
  * stops on any difference (components/shared/clusterProbe.ts); offline, two entries with one pin are one cluster.
  */
 export const clusterPinSchema = z.strictObject({
-    /** The uid of the cluster's kube-system namespace: made once, when the cluster is installed. */
-    uid: uuid("3f6c2a7e-1d2b-4c5e-9f80-7a1b2c3d4e5f", KUBE_SYSTEM_UID_ASK),
-    /** OpenShift only: the ClusterVersion `version`'s spec.clusterID. */
+    uid: uuid("3f6c2a7e-1d2b-4c5e-9f80-7a1b2c3d4e5f", KUBE_SYSTEM_UID_ASK).meta({
+        description:
+            "The uid of the cluster's kube-system namespace: made once, when the cluster is installed.",
+    }),
     clusterID: uuid(
         "9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f",
         "oc get clusterversion version -o jsonpath='{.spec.clusterID}'",
-    ).optional(),
-    /** SHA-256 fingerprint of the CA certificate the cluster's kubeconfig trusts (hex, colons allowed). */
+    )
+        .optional()
+        .meta({ description: "OpenShift only: the ClusterVersion `version`'s spec.clusterID." }),
     ca: z
         .string()
         .superRefine(
@@ -48,7 +50,12 @@ export const clusterPinSchema = z.strictObject({
             ),
         )
         .optional()
-        .meta({ example: "5e:0f:...", ask: CA_FINGERPRINT_ASK }),
+        .meta({
+            description:
+                "SHA-256 fingerprint of the CA certificate the cluster's kubeconfig trusts (hex, colons allowed).",
+            example: "5e:0f:...",
+            ask: CA_FINGERPRINT_ASK,
+        }),
 });
 
 /** The system (its config section, e.g. `thoth`) a grant is for. */
@@ -67,92 +74,71 @@ export const clustersSchema = z.record(
     k8sName("example-cluster"),
     z.strictObject({
         platform,
-        /** kubeconfig context; the file's current context when unset. */
-        context: z.string().min(1).optional().meta({ example: "default/api-cluster:6443/admin" }),
-        /** What the cluster is, for people reading the stack file. */
-        description: z.string().optional().meta({ example: "Red Hat PSI OpenShift 4" }),
-        /**
-         * First deploy onto a cluster where the objects already exist: the provider updates an existing object
-         * instead of failing with AlreadyExists (`upsertExistingObjects`), its fields forced over the managers
-         * that hold them today (`enablePatchForce`), as `npm run adopt`'s dry run applies them. Switch it off after
-         * that deploy.
-         */
-        adoptExisting: z.boolean().default(false).meta({ example: "false" }),
-        /**
-         * The cluster's ingress controller publishes no `.status.loadBalancer` (kwok, some controllers): Ingresses
-         * get `pulumi.com/skipAwait` so a deploy does not wait 10 minutes for a status that never comes.
-         */
-        skipIngressAwait: z.boolean().default(false).meta({ example: "false" }),
-        /**
-         * Kubernetes clusters: the namespace the ingress controller's pods run in, the one namespace the
-         * NetworkPolicies admit to exposed Services (OpenShift's routers are found by their policy group).
-         */
+        context: z.string().min(1).optional().meta({
+            description: "kubeconfig context; the file's current context when unset.",
+            example: "default/api-cluster:6443/admin",
+        }),
+        description: z.string().optional().meta({
+            description: "What the cluster is, for people reading the stack file.",
+            example: "Red Hat PSI OpenShift 4",
+        }),
+        adoptExisting: z.boolean().default(false).meta({
+            description:
+                "First deploy onto a cluster where the objects already exist: the provider updates an existing object instead of failing with AlreadyExists (`upsertExistingObjects`), its fields forced over the managers that hold them today (`enablePatchForce`), as `npm run adopt`'s dry run applies them. Switch it off after that deploy.",
+            example: "false",
+        }),
+        skipIngressAwait: z.boolean().default(false).meta({
+            description:
+                "The cluster's ingress controller publishes no `.status.loadBalancer` (kwok, some controllers): Ingresses get `pulumi.com/skipAwait` so a deploy does not wait 10 minutes for a status that never comes.",
+            example: "false",
+        }),
         ingressNamespace: k8sName("ingress-nginx").optional().meta({
+            description:
+                "Kubernetes clusters: the namespace the ingress controller's pods run in, the one namespace the NetworkPolicies admit to exposed Services (OpenShift's routers are found by their policy group).",
             ask: "the namespace of this cluster's ingress controller pods (kubectl get pods -A -l app.kubernetes.io/component=controller)",
         }),
-        /**
-         * The cluster's pod and Service networks (OpenShift: `oc get network.config cluster -o
-         * jsonpath='{.spec.clusterNetwork[*].cidr} {.spec.serviceNetwork[*]}'`): closed to the pods of namespaces
-         * that run untrusted code, beside the private and link-local ranges that are always closed. Unset: those.
-         */
-        clusterNetworks: z.array(cidrBlock("10.128.0.0/14")).optional(),
-        /**
-         * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
-         * cluster even under different names, so their grants are compared.
-         */
-        apiServer: z
-            .string()
-            .min(1)
-            .superRefine(checked(apiServerProblem))
-            .optional()
-            .meta({ example: "api.ocp4.prod.psi.redhat.com:6443" }),
-        /**
-         * The one credential-plugin command this cluster's kubeconfig may run (its `users[].user.exec.command`,
-         * an auth-provider's `cmd-path`, or `auth-provider:<name>` for one without), written only after a review
-         * of what it runs: any other plugin is refused before a provider is made (docs/reference/configuration.md, "Kubeconfig policy").
-         */
+        clusterNetworks: z.array(cidrBlock("10.128.0.0/14")).optional().meta({
+            description:
+                "The cluster's pod and Service networks (OpenShift: `oc get network.config cluster -o jsonpath='{.spec.clusterNetwork[*].cidr} {.spec.serviceNetwork[*]}'`): closed to the pods of namespaces that run untrusted code, beside the private and link-local ranges that are always closed. Unset: those.",
+        }),
+        apiServer: z.string().min(1).superRefine(checked(apiServerProblem)).optional().meta({
+            description:
+                "The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one cluster even under different names, so their grants are compared.",
+            example: "api.ocp4.prod.psi.redhat.com:6443",
+        }),
         credentialCommand: z.string().min(1).optional().meta({
+            description:
+                "The one credential-plugin command this cluster's kubeconfig may run (its `users[].user.exec.command`, an auth-provider's `cmd-path`, or `auth-provider:<name>` for one without), written only after a review of what it runs: any other plugin is refused before a provider is made (docs/reference/configuration.md, \"Kubeconfig policy\").",
             example: "kubelogin",
             ask: "the credential plugin's command, after review (its path as the kubeconfig's exec.command writes it)",
         }),
-        /**
-         * The environment the reviewed credential command runs with: every variable the kubeconfig's `exec.env`
-         * sets, with its value. Anything else in that environment is refused like an unreviewed command.
-         */
-        credentialEnv: z.record(z.string().min(1), z.string()).optional(),
-        /**
-         * The `proxy-url` this cluster's kubeconfig may name, written only after a review of that proxy: it receives
-         * every request, the credential included. Unset, a proxy is refused on a production stack and shown as a
-         * notice on any other; any other value than this one is refused.
-         */
+        credentialEnv: z.record(z.string().min(1), z.string()).optional().meta({
+            description:
+                "The environment the reviewed credential command runs with: every variable the kubeconfig's `exec.env` sets, with its value. Anything else in that environment is refused like an unreviewed command.",
+        }),
         proxyUrl: z.string().min(1).optional().meta({
+            description:
+                "The `proxy-url` this cluster's kubeconfig may name, written only after a review of that proxy: it receives every request, the credential included. Unset, a proxy is refused on a production stack and shown as a notice on any other; any other value than this one is refused.",
             ask: "the proxy-url the cluster's kubeconfig names, after review of that proxy",
         }),
-        /**
-         * The `tls-server-name` this cluster's kubeconfig may name, written only after review: the API server is then
-         * trusted with a certificate made out to this name instead of its own. Unset, it is refused on a production
-         * stack and shown as a notice on any other.
-         */
         tlsServerName: z.string().min(1).optional().meta({
+            description:
+                "The `tls-server-name` this cluster's kubeconfig may name, written only after review: the API server is then trusted with a certificate made out to this name instead of its own. Unset, it is refused on a production stack and shown as a notice on any other.",
             ask: "the tls-server-name the cluster's kubeconfig names, after review",
         }),
         identity: clusterPinSchema.optional(),
-        /**
-         * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,
-         * per system). A namespace no entry grants is refused before anything is created.
-         */
-        namespaces: z.record(k8sName("aicoe-prod-bots"), grantee).default({}),
-        /**
-         * Hosts this stack serves (Routes, Ingresses), per system: an exact host or one `*` standing for any
-         * run of letters, digits and '-' inside one DNS label (`*-aicoe-prod-bots.apps.example.com`).
-         */
-        hosts: z.record(hostPattern, grantee).default({}),
-        /**
-         * Cluster-scoped objects this stack may own, per system: `Kind` (any name) or `Kind/name` (Argo CD's
-         * `clusterResourceWhitelist`). None by default: CRDs and ClusterRoles of a shared cluster usually belong to
-         * its platform team. Namespaces are granted by `namespaces`.
-         */
-        clusterScoped: z.record(clusterScopedEntry, grantee).default({}),
+        namespaces: z.record(k8sName("aicoe-prod-bots"), grantee).default({}).meta({
+            description:
+                "What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`, per system). A namespace no entry grants is refused before anything is created.",
+        }),
+        hosts: z.record(hostPattern, grantee).default({}).meta({
+            description:
+                "Hosts this stack serves (Routes, Ingresses), per system: an exact host or one `*` standing for any run of letters, digits and '-' inside one DNS label (`*-aicoe-prod-bots.apps.example.com`).",
+        }),
+        clusterScoped: z.record(clusterScopedEntry, grantee).default({}).meta({
+            description:
+                "Cluster-scoped objects this stack may own, per system: `Kind` (any name) or `Kind/name` (Argo CD's `clusterResourceWhitelist`). None by default: CRDs and ClusterRoles of a shared cluster usually belong to its platform team. Namespaces are granted by `namespaces`.",
+        }),
     }),
 );
 export type ClustersConfig = z.infer<typeof clustersSchema>;
@@ -169,14 +155,16 @@ export const openstackSchema = z
         projectName: z.string().min(1).meta({ example: "callysto" }),
         projectDomainName: z.string().min(1).default("Default").meta({ example: "Default" }),
         userDomainName: z.string().min(1).default("Default").meta({ example: "Default" }),
-        /** Password authentication: the user; its password is the secret `openstack-password`. */
-        userName: z.string().min(1).optional().meta({ example: "callysto-deploy" }),
-        /** Application-credential authentication: the id; its secret is `openstack-application-credential-secret`. */
-        applicationCredentialId: z
-            .string()
-            .min(1)
-            .optional()
-            .meta({ example: "0123456789abcdef0123456789abcdef" }),
+        userName: z.string().min(1).optional().meta({
+            description:
+                "Password authentication: the user; its password is the secret `openstack-password`.",
+            example: "callysto-deploy",
+        }),
+        applicationCredentialId: z.string().min(1).optional().meta({
+            description:
+                "Application-credential authentication: the id; its secret is `openstack-application-credential-secret`.",
+            example: "0123456789abcdef0123456789abcdef",
+        }),
     })
     .refine((o) => (o.userName === undefined) !== (o.applicationCredentialId === undefined), {
         message:

@@ -15,20 +15,25 @@ import { orPlaceholder } from "../shared/placeholder";
 
 /** One DIALS workspace: a database, a pair of Celery queues with their workers, and the e-group that may edit it. */
 export const workspaceSchema = z.strictObject({
-    /** Workspace (and database) name; its workers are `<name>-bulk` and `<name>-priority`. */
-    name: z.string().min(1, "must not be empty").meta({ example: "tracker" }),
-    /** CERN e-group whose members certify in this workspace (DJANGO_WORKSPACES value). */
+    name: z.string().min(1, "must not be empty").meta({
+        description: "Workspace (and database) name; its workers are `<name>-bulk` and `<name>-priority`.",
+        example: "tracker",
+    }),
     egroup: z
         .string()
         .min(1, "must not be empty")
         .meta({
+            description: "CERN e-group whose members certify in this workspace (DJANGO_WORKSPACES value).",
             example: "cms-dqm-runregistry-offline-tracker-certifiers",
             // Every workspace has its own e-group: an example (tracker's) would let another team certify.
             ask: (ws: Record<string, unknown>) =>
                 `the CERN e-group whose members certify workspace ${typeof ws.name === "string" && ws.name !== "" ? ws.name : "<name>"} (e-groups.cern.ch; each workspace has its own)`,
         }),
-    /** Its own `<name>-indexer` worker, as every workspace of the running system has (runbook 003). */
-    indexer: z.boolean().default(true).meta({ example: "true" }),
+    indexer: z.boolean().default(true).meta({
+        description:
+            "Its own `<name>-indexer` worker, as every workspace of the running system has (runbook 003).",
+        example: "true",
+    }),
 });
 export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
 
@@ -40,22 +45,21 @@ const imageDigest = () =>
         .meta({ example: `sha256:${"0".repeat(64)}` });
 
 export const imagesSchema = z.strictObject({
-    /** Registry path of the DIALS images: `<registry>/dials-etl`, `dials-backend`, `dials-frontend`. */
     registry: z
         .string()
         .regex(
             /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/,
             "must be a registry path such as registry.cern.ch/cms-dqmdc",
         )
-        .meta({ example: "registry.cern.ch/cms-dqmdc" }),
-    /** The DIALS release: one tag for etl, backend and frontend, so a release is one config change. */
-    tag: imageTag("v1.8.0"),
-    /**
-     * The digests of `confirmed.tag`'s etl, backend and frontend as read on the cluster (the digest comparison of
-     * docs/systems/dials-notes.md, "Releasing"): the ImageStreams import exactly these under the release tag. Runbook 003 imports the
-     * untagged images, so no source names a release: without it a production stack stops (the confirmation rule,
-     * components/shared/confirmedImages.ts). It holds only while `confirmed.tag` is `tag`.
-     */
+        .meta({
+            description:
+                "Registry path of the DIALS images: `<registry>/dials-etl`, `dials-backend`, `dials-frontend`.",
+            example: "registry.cern.ch/cms-dqmdc",
+        }),
+    tag: imageTag("v1.8.0").meta({
+        description:
+            "The DIALS release: one tag for etl, backend and frontend, so a release is one config change.",
+    }),
     confirmed: z
         .strictObject({
             tag: imageTag("v1.8.0"),
@@ -63,75 +67,98 @@ export const imagesSchema = z.strictObject({
             backend: imageDigest(),
             frontend: imageDigest(),
         })
-        .optional(),
-    /** The backend's nginx sidecar (ImageStream `nginx-unprivileged`). */
-    nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine"),
-    /** Redis for the ETL broker and the web cache (reads REDIS_PASSWORD, data in /var/lib/redis/data). */
-    redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s"),
+        .optional()
+        .meta({
+            description:
+                'The digests of `confirmed.tag`\'s etl, backend and frontend as read on the cluster (the digest comparison of docs/systems/dials-notes.md, "Releasing"): the ImageStreams import exactly these under the release tag. Runbook 003 imports the untagged images, so no source names a release: without it a production stack stops (the confirmation rule, components/shared/confirmedImages.ts). It holds only while `confirmed.tag` is `tag`.',
+        }),
+    nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine").meta({
+        description: "The backend's nginx sidecar (ImageStream `nginx-unprivileged`).",
+    }),
+    redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s").meta({
+        description:
+            "Redis for the ETL broker and the web cache (reads REDIS_PASSWORD, data in /var/lib/redis/data).",
+    }),
 });
 
 export const etlSchema = z.strictObject({
-    /** `ENV` of the ETL; the application knows `dev` and `prod`. */
-    env: z.enum(["dev", "prod"]).meta({ example: "prod" }),
-    /**
-     * Hard limit of one Celery task (`--time-limit`), only when set: the running system has none, and a limit
-     * kills every longer task. When set, the grace period below must outlast it.
-     */
-    taskTimeLimitSeconds: positiveInt(7200).optional(),
-    /**
-     * One `common-indexer` worker for every workspace: the queue v1.8.0's beat schedule and dataset indexer publish
-     * to (etl/python/celery/__init__.py:15-21, etl.config.json:3); the runbook's per-workspace indexers predate it.
-     */
-    commonIndexer: z.boolean().default(false).meta({ example: "false" }),
-    /**
-     * How long a stopping worker may take to finish its task: longer than the task limit plus the pre-stop
-     * hook's budget (120 s).
-     */
-    terminationGracePeriodSeconds: positiveInt(7500),
-    /**
-     * Primary datasets whose downloader queues (`<dataset>-downloader-bulk` and `-priority`, Deployments
-     * `<dataset in lower case>-downloader-<kind>`) get a worker each: v1.8.0's file indexer publishes one download
-     * task per new file to its dataset's queue (etl/python/pipelines/file_indexer/pipeline.py:39-66), the datasets
-     * of each workspace being those of the file at ETL_CONFIG_FPATH (facts/evidence/dials/dials-etl@v1.8.0.yaml).
-     */
+    env: z
+        .enum(["dev", "prod"])
+        .meta({ description: "`ENV` of the ETL; the application knows `dev` and `prod`.", example: "prod" }),
+    taskTimeLimitSeconds: positiveInt(7200).optional().meta({
+        description:
+            "Hard limit of one Celery task (`--time-limit`), only when set: the running system has none, and a limit kills every longer task. When set, the grace period below must outlast it.",
+    }),
+    commonIndexer: z.boolean().default(false).meta({
+        description:
+            "One `common-indexer` worker for every workspace: the queue v1.8.0's beat schedule and dataset indexer publish to (etl/python/celery/__init__.py:15-21, etl.config.json:3); the runbook's per-workspace indexers predate it.",
+        example: "false",
+    }),
+    terminationGracePeriodSeconds: positiveInt(7500).meta({
+        description:
+            "How long a stopping worker may take to finish its task: longer than the task limit plus the pre-stop hook's budget (120 s).",
+    }),
     downloaders: z
         .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "must be a primary dataset name such as ZeroBias"))
         .default([])
-        .meta({ example: "ZeroBias" }),
-    /** Queues with a worker of their own that belong to no workspace, e.g. `private-bulk`. */
-    extraQueues: z.array(k8sName("private-bulk")).default([]).meta({ example: "private-bulk" }),
-    /** StorageClass of the EOS claim (the CERN PaaS EOS provisioner). */
-    eosStorageClass: k8sName("eos"),
-    /** Size of the broker's volume (`redis-etl-broker`): queued jobs survive a broker restart. */
-    brokerStorage: quantity("1Gi"),
+        .meta({
+            description:
+                "Primary datasets whose downloader queues (`<dataset>-downloader-bulk` and `-priority`, Deployments `<dataset in lower case>-downloader-<kind>`) get a worker each: v1.8.0's file indexer publishes one download task per new file to its dataset's queue (etl/python/pipelines/file_indexer/pipeline.py:39-66), the datasets of each workspace being those of the file at ETL_CONFIG_FPATH (facts/evidence/dials/dials-etl@v1.8.0.yaml).",
+            example: "ZeroBias",
+        }),
+    extraQueues: z.array(k8sName("private-bulk")).default([]).meta({
+        description: "Queues with a worker of their own that belong to no workspace, e.g. `private-bulk`.",
+        example: "private-bulk",
+    }),
+    eosStorageClass: k8sName("eos").meta({
+        description: "StorageClass of the EOS claim (the CERN PaaS EOS provisioner).",
+    }),
+    brokerStorage: quantity("1Gi").meta({
+        description:
+            "Size of the broker's volume (`redis-etl-broker`): queued jobs survive a broker restart.",
+    }),
 });
 
 export const keycloakSchema = z.strictObject({
     serverUrl: httpsUrl("https://auth.cern.ch/auth/"),
     realm: z.string().min(1).meta({ example: "cern" }),
-    /** The public (browser) application; the confidential client's id and secret are secrets. */
-    publicClientId: z.string().min(1).meta({ example: "cms-dials-public-app" }),
+    publicClientId: z.string().min(1).meta({
+        description: "The public (browser) application; the confidential client's id and secret are secrets.",
+        example: "cms-dials-public-app",
+    }),
 });
 
 export const webSchema = z.strictObject({
-    /** `DJANGO_ENV`; anything but `dev` serves collected static files through the nginx sidecar. */
-    env: z.enum(["dev", "prod"]).meta({ example: "prod" }),
+    env: z.enum(["dev", "prod"]).meta({
+        description:
+            "`DJANGO_ENV`; anything but `dev` serves collected static files through the nginx sidecar.",
+        example: "prod",
+    }),
     debug: z.boolean().default(false).meta({ example: "false" }),
-    /** Seconds the backend caches API answers in redis-web-cache. */
-    cacheTtlSeconds: z.number().int().min(0).max(INT32_MAX).meta({ example: "30" }),
-    /** Public host of the API (Route to backend-nginx). */
-    apiHost: hostName("dials-api.example.org"),
-    /** Public host of the web application (Route to frontend). */
-    frontendHost: hostName("dials.example.org"),
+    cacheTtlSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(INT32_MAX)
+        .meta({ description: "Seconds the backend caches API answers in redis-web-cache.", example: "30" }),
+    apiHost: hostName("dials-api.example.org").meta({
+        description: "Public host of the API (Route to backend-nginx).",
+    }),
+    frontendHost: hostName("dials.example.org").meta({
+        description: "Public host of the web application (Route to frontend).",
+    }),
     backendReplicas: replicas(5),
     frontendReplicas: replicas(3),
     gunicornWorkers: positiveInt(3),
     gunicornTimeoutSeconds: positiveInt(30),
-    /** Router timeout (`haproxy.router.openshift.io/timeout`): slow API queries outlive the 30 s default. */
     routeTimeout: z
         .string()
         .regex(/^[0-9]+(ms|s|m|h)$/, "must be a duration such as 180s")
-        .meta({ example: "180s" }),
+        .meta({
+            description:
+                "Router timeout (`haproxy.router.openshift.io/timeout`): slow API queries outlive the 30 s default.",
+            example: "180s",
+        }),
     keycloak: keycloakSchema,
 });
 
@@ -141,10 +168,13 @@ export const webSchema = z.strictObject({
  * effect of a tag change. Both keys are optional here only so that a missing one gets its own message and a fix.
  */
 export const migrationSchema = z.strictObject({
-    /** The release running today, as confirmed on the cluster: the schema the database has now. */
-    from: imageTag("v1.7.0").optional(),
-    /** The release this `up` deploys: must be `dials.images.tag`. */
-    to: imageTag("v1.8.0").optional(),
+    from: imageTag("v1.7.0").optional().meta({
+        description:
+            "The release running today, as confirmed on the cluster: the schema the database has now.",
+    }),
+    to: imageTag("v1.8.0")
+        .optional()
+        .meta({ description: "The release this `up` deploys: must be `dials.images.tag`." }),
 });
 
 /** What an operator sets `dials.databaseServer` to: only they know it, and another stack's never fits. */
@@ -156,14 +186,11 @@ export const dialsSchema = z.strictObject({
     enabled: z.boolean().meta({ example: "true" }),
     cluster: k8sName("cern-paas"),
     namespace: k8sName("dials-example"),
-    /** CERN PaaS projects are created in the web-services portal, not by this program. */
-    createNamespace: z.boolean().default(false).meta({ example: "false" }),
+    createNamespace: z.boolean().default(false).meta({
+        description: "CERN PaaS projects are created in the web-services portal, not by this program.",
+        example: "false",
+    }),
     images: imagesSchema,
-    /**
-     * `host:port` of the PostgreSQL server (CERN DB-on-demand) this stack's workspace databases are on: the one
-     * dials-django-database-uri and dials-etl-database-uri must name, never a production stack's on another
-     * stack (components/config/passes/databaseServers.ts). Runbook 003 does not name production's.
-     */
     databaseServer: orPlaceholder(
         z
             .string()
@@ -171,24 +198,32 @@ export const dialsSchema = z.strictObject({
                 (v) => canonicalDatabaseServer(v) !== undefined,
                 "must be host:port of a PostgreSQL server, such as dbod-dials.cern.ch:6600",
             ),
-    ).meta({ example: "dbod-dials.cern.ch:6600", ask: DATABASE_SERVER_ASK }),
-    /** Every workspace: adding one is one entry here (database, workers and DJANGO_WORKSPACES follow). */
+    ).meta({
+        description:
+            "`host:port` of the PostgreSQL server (CERN DB-on-demand) this stack's workspace databases are on: the one dials-django-database-uri and dials-etl-database-uri must name, never a production stack's on another stack (components/config/passes/databaseServers.ts). Runbook 003 does not name production's.",
+        example: "dbod-dials.cern.ch:6600",
+        ask: DATABASE_SERVER_ASK,
+    }),
     workspaces: z.array(workspaceSchema).min(1, "needs at least one workspace").meta({
+        description:
+            "Every workspace: adding one is one entry here (database, workers and DJANGO_WORKSPACES follow).",
         example: "[]",
         ask: "the list of workspaces, one {name: <workspace>, egroup: <its CERN e-group>} entry each (restore it from version control if it was emptied by mistake: every workspace has a database)",
     }),
-    /** `DJANGO_DEFAULT_WORKSPACE`: one of the workspaces. */
-    defaultWorkspace: z.string().min(1).meta({ example: "tracker" }),
+    defaultWorkspace: z
+        .string()
+        .min(1)
+        .meta({ description: "`DJANGO_DEFAULT_WORKSPACE`: one of the workspaces.", example: "tracker" }),
     etl: etlSchema,
     web: webSchema,
-    /** A schema migration in this `up`, only when set (see {@link migrationSchema}). */
-    migration: migrationSchema.optional(),
-    /**
-     * The operator drained today's workers in flower (runbook 003: disable the consumers, let the prefetched jobs
-     * finish) before the `up` that takes them over: their pods have no pre-stop drain and a 30 s grace, so the first
-     * roll would kill the jobs they run. Asked for only while the cluster's `adoptExisting` is on.
-     */
-    workersDrained: z.boolean().default(false).meta({ example: "true" }),
+    migration: migrationSchema
+        .optional()
+        .meta({ description: "A schema migration in this `up`, only when set (see `migrationSchema`)." }),
+    workersDrained: z.boolean().default(false).meta({
+        description:
+            "The operator drained today's workers in flower (runbook 003: disable the consumers, let the prefetched jobs finish) before the `up` that takes them over: their pods have no pre-stop drain and a 30 s grace, so the first roll would kill the jobs they run. Asked for only while the cluster's `adoptExisting` is on.",
+        example: "true",
+    }),
 });
 export type DialsConfig = z.infer<typeof dialsSchema>;
 

@@ -78,27 +78,33 @@ const workersSchema = z
             description:
                 "all-queues: StatefulSet packit-worker; short-long: packit-worker-short-running + -long-running",
         }),
-        /** Replicas of `packit-worker` (split all-queues). */
-        allQueues: positiveInt(1).optional(),
-        /** Replicas of `packit-worker-short-running` (split short-long). */
-        shortRunning: positiveInt(1).optional(),
-        /** Replicas of `packit-worker-long-running` (split short-long). */
-        longRunning: positiveInt(1).optional(),
-        /**
-         * Size of the repository cache of every long-running worker and of its sandbox twin; unset = no cache
-         * (the stream service has none).
-         */
-        repositoryCache: quantity("10Gi").optional(),
-        /** `packit-worker-vol` mounted at /sandcastle in every worker pod. */
-        sandcastleVolume: quantity("3Gi").default("3Gi"),
+        allQueues: positiveInt(1)
+            .optional()
+            .meta({ description: "Replicas of `packit-worker` (split all-queues)." }),
+        shortRunning: positiveInt(1)
+            .optional()
+            .meta({ description: "Replicas of `packit-worker-short-running` (split short-long)." }),
+        longRunning: positiveInt(1)
+            .optional()
+            .meta({ description: "Replicas of `packit-worker-long-running` (split short-long)." }),
+        repositoryCache: quantity("10Gi").optional().meta({
+            description:
+                "Size of the repository cache of every long-running worker and of its sandbox twin; unset = no cache (the stream service has none).",
+        }),
+        sandcastleVolume: quantity("3Gi")
+            .default("3Gi")
+            .meta({ description: "`packit-worker-vol` mounted at /sandcastle in every worker pod." }),
     })
     .strict();
 export type WorkersConfig = z.infer<typeof workersSchema>;
 
 const postgresServerSchema = z
     .object({
-        /** PostgreSQL major version; names the Deployment, Service and PVC `postgres-<version>`. */
-        version: z.number().int("must be a whole major version").min(10).max(99).meta({ example: "15" }),
+        version: z.number().int("must be a whole major version").min(10).max(99).meta({
+            description:
+                "PostgreSQL major version; names the Deployment, Service and PVC `postgres-<version>`.",
+            example: "15",
+        }),
         image: imageRef("quay.io/sclorg/postgresql-15-c9s:c9s"),
     })
     .strict();
@@ -108,28 +114,24 @@ const postgresSchema = postgresServerSchema
         storage: quantity("1Gi").default("1Gi"),
         database: k8sName("packit").default("packit"),
         user: k8sName("packit").default("packit"),
-        /**
-         * Set during a major upgrade: the old server keeps running beside the new one, the writers stop and a Job
-         * copies the data (dump and restore). Remove it afterwards; its volume is kept.
-         */
-        previous: postgresServerSchema.optional(),
-        /**
-         * The claim holding the running system's data: the server mounts it instead of a new `postgres-<version>`
-         * claim, so the first `pulumi up` takes the data over (with the cluster's `adoptExisting`). During a major
-         * upgrade (`previous` set) it is the old server's claim; remove it together with `previous` afterwards.
-         */
-        claimName: orPlaceholder(k8sName("postgres-data")).optional(),
-        /**
-         * The migration report (`npm run adopt -- --dump <namespace>=<file> --json <report>`) whose takeover of
-         * `claimName` says ready: required while the cluster's `adoptExisting` is on, because that `pulumi up` starts
-         * the server on the claim; read again at each run (its dump must still be under a day old). Remove it after.
-         */
-        takeoverReport: z.string().min(1).optional().meta({ example: "packit-prod-takeover.json" }),
-        /**
-         * The running database's password is the secret `<section>-postgres-secret-database-password` instead of
-         * a generated one, so the applications keep connecting with it.
-         */
-        existingPassword: z.boolean().default(false).meta({ example: "false" }),
+        previous: postgresServerSchema.optional().meta({
+            description:
+                "Set during a major upgrade: the old server keeps running beside the new one, the writers stop and a Job copies the data (dump and restore). Remove it afterwards; its volume is kept.",
+        }),
+        claimName: orPlaceholder(k8sName("postgres-data")).optional().meta({
+            description:
+                "The claim holding the running system's data: the server mounts it instead of a new `postgres-<version>` claim, so the first `pulumi up` takes the data over (with the cluster's `adoptExisting`). During a major upgrade (`previous` set) it is the old server's claim; remove it together with `previous` afterwards.",
+        }),
+        takeoverReport: z.string().min(1).optional().meta({
+            description:
+                "The migration report (`npm run adopt -- --dump <namespace>=<file> --json <report>`) whose takeover of `claimName` says ready: required while the cluster's `adoptExisting` is on, because that `pulumi up` starts the server on the claim; read again at each run (its dump must still be under a day old). Remove it after.",
+            example: "packit-prod-takeover.json",
+        }),
+        existingPassword: z.boolean().default(false).meta({
+            description:
+                "The running database's password is the secret `<section>-postgres-secret-database-password` instead of a generated one, so the applications keep connecting with it.",
+            example: "false",
+        }),
     })
     .strict();
 
@@ -152,22 +154,23 @@ const imageNames = (example: string) =>
 
 const imagesSchema = z
     .object({
-        /** Registry and organisation of the Packit images. */
         registry: z
             .string()
             .regex(
                 /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
                 "must be a registry path such as quay.io/packit",
             )
-            .meta({ example: "quay.io/packit" }),
-        /** The tag the builds push for this deployment: `stg` from main, `prod` from stable. */
-        tag: imageTag("stg"),
-        /** Repository of an image when it is not the default (the stream service's worker is `hardly`). */
-        repositories: imageNames("hardly"),
-        /**
-         * Pinned tag or `sha256:` digest of an image. A pinned image moves only when this changes; a rollback is
-         * setting the previous digest here.
-         */
+            .meta({
+                description: "Registry and organisation of the Packit images.",
+                example: "quay.io/packit",
+            }),
+        tag: imageTag("stg").meta({
+            description: "The tag the builds push for this deployment: `stg` from main, `prod` from stable.",
+        }),
+        repositories: imageNames("hardly").meta({
+            description:
+                "Repository of an image when it is not the default (the stream service's worker is `hardly`).",
+        }),
         pins: z
             .object(
                 Object.fromEntries(
@@ -175,21 +178,31 @@ const imagesSchema = z
                 ) as Record<PackitImage, z.ZodOptional<ReturnType<typeof imageTag>>>,
             )
             .strict()
-            .prefault({}),
-        /**
-         * How new images reach the cluster: `scheduled` ImageStream import (staging follows every push) or only
-         * in the `maintenance-window` (production).
-         */
-        updates: z.enum(["scheduled", "maintenance-window"]).meta({ example: "maintenance-window" }),
-        /** When the maintenance window's import runs (runbook: Tuesday 02:00). */
-        maintenanceWindow: cronSchedule("0 2 * * 2").default("0 2 * * 2"),
-        /** IANA zone of the window; the cluster's (UTC) when unset. */
-        maintenanceTimeZone: z.string().min(1).optional().meta({ example: "Europe/Prague" }),
-        /** `oc`/`kubectl` image of the import and clean-up jobs. */
-        cli: imageRef("quay.io/openshift/origin-cli:4.15"),
+            .prefault({})
+            .meta({
+                description:
+                    "Pinned tag or `sha256:` digest of an image. A pinned image moves only when this changes; a rollback is setting the previous digest here.",
+            }),
+        updates: z.enum(["scheduled", "maintenance-window"]).meta({
+            description:
+                "How new images reach the cluster: `scheduled` ImageStream import (staging follows every push) or only in the `maintenance-window` (production).",
+            example: "maintenance-window",
+        }),
+        maintenanceWindow: cronSchedule("0 2 * * 2")
+            .default("0 2 * * 2")
+            .meta({ description: "When the maintenance window's import runs (runbook: Tuesday 02:00)." }),
+        maintenanceTimeZone: z.string().min(1).optional().meta({
+            description: "IANA zone of the window; the cluster's (UTC) when unset.",
+            example: "Europe/Prague",
+        }),
+        cli: imageRef("quay.io/openshift/origin-cli:4.15").meta({
+            description: "`oc`/`kubectl` image of the import and clean-up jobs.",
+        }),
         redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s"),
-        /** The Prometheus Pushgateway (runbook 001); it keeps the last push of every worker until restarted. */
-        pushgateway: imageRef("docker.io/prom/pushgateway:v1.6.2"),
+        pushgateway: imageRef("docker.io/prom/pushgateway:v1.6.2").meta({
+            description:
+                "The Prometheus Pushgateway (runbook 001); it keeps the last push of every worker until restarted.",
+        }),
         nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27"),
         flower: imageRef("docker.io/mher/flower:2.0.1"),
         redisCommander: imageRef("docker.io/rediscommander/redis-commander:redis-commander-210"),
@@ -219,24 +232,31 @@ export const packitSchema = z
     .object({
         enabled: z.boolean().meta({ example: "true" }),
         cluster: k8sName("packit-auto"),
-        /** packit/deployment's `deployment`: image tags, host names and namespaces follow it. */
-        deployment: z.enum(["stg", "prod", "dev"]).meta({ example: "stg" }),
-        /** Main namespace; `<service>-<deployment>` when unset. */
-        namespace: k8sName("packit-stg").optional(),
-        /** Create the main and sandbox namespaces (false when a cluster admin owns them). */
-        createNamespaces: z.boolean().default(true).meta({ example: "true" }),
-        /** Base domain: the service answers on `<deployment>.<domain>`, other endpoints on `<name>[.stg].<domain>`. */
-        domain: hostName("packit.dev"),
+        deployment: z.enum(["stg", "prod", "dev"]).meta({
+            description: "packit/deployment's `deployment`: image tags, host names and namespaces follow it.",
+            example: "stg",
+        }),
+        namespace: k8sName("packit-stg")
+            .optional()
+            .meta({ description: "Main namespace; `<service>-<deployment>` when unset." }),
+        createNamespaces: z.boolean().default(true).meta({
+            description: "Create the main and sandbox namespaces (false when a cluster admin owns them).",
+            example: "true",
+        }),
+        domain: hostName("packit.dev").meta({
+            description:
+                "Base domain: the service answers on `<deployment>.<domain>`, other endpoints on `<name>[.stg].<domain>`.",
+        }),
         hosts: hostsSchema,
         tls: z
             .object({
-                /**
-                 * Names the certificate in Secret packit-secrets (fullchain.pem/privkey.pem, from secret config)
-                 * covers. Every public host must match one: TLS is passed through to the pods, which serve it.
-                 */
                 certificateNames: z
                     .array(certificateName)
-                    .min(1, "needs the names of at least one certificate"),
+                    .min(1, "needs the names of at least one certificate")
+                    .meta({
+                        description:
+                            "Names the certificate in Secret packit-secrets (fullchain.pem/privkey.pem, from secret config) covers. Every public host must match one: TLS is passed through to the pods, which serve it.",
+                    }),
             })
             .strict(),
         components: componentsSchema,
@@ -246,36 +266,36 @@ export const packitSchema = z
         redis: z
             .object({
                 storage: quantity("1Gi").default("1Gi"),
-                /**
-                 * The Service of the Celery broker that runs today under another name (packit/deployment runs
-                 * `redict` since 2024). Set, the program deploys no Redis and leaves that broker's Deployment,
-                 * Service and claim as they are: every Celery process connects to this Service of the main
-                 * namespace, so the tasks queued in it are neither lost nor split over two brokers. Moving the queue
-                 * to the program's Redis is a later step of its own, after the queue is drained.
-                 */
-                liveService: k8sName("redict").optional(),
+                liveService: k8sName("redict").optional().meta({
+                    description:
+                        "The Service of the Celery broker that runs today under another name (packit/deployment runs `redict` since 2024). Set, the program deploys no Redis and leaves that broker's Deployment, Service and claim as they are: every Celery process connects to this Service of the main namespace, so the tasks queued in it are neither lost nor split over two brokers. Moving the queue to the program's Redis is a later step of its own, after the queue is drained.",
+                }),
             })
             .strict()
             .prefault({}),
         tokman: z
             .object({
-                /** GitHub App whose installation tokens tokman hands out (non-secret; the key is a secret). */
-                // `pulumi config set --path` writes digits as a number: accept it and keep the id a string.
                 githubAppId: z
                     .preprocess(
                         (v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v),
                         z.string().regex(/^[0-9]+$/, "must be the numeric GitHub App id"),
                     )
-                    .meta({ example: "12345" }),
+                    .meta({
+                        description:
+                            "GitHub App whose installation tokens tokman hands out (non-secret; the key is a secret).",
+                        example: "12345",
+                    }),
                 storage: quantity("1Gi").default("1Gi"),
             })
             .strict()
             .optional(),
-        /** Celery application the workers run (`hardly.tasks` for stream). */
         celeryApp: z
             .string()
             .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "must be a Python module path")
-            .meta({ example: "packit_service.worker.tasks" }),
+            .meta({
+                description: "Celery application the workers run (`hardly.tasks` for stream).",
+                example: "packit_service.worker.tasks",
+            }),
         distgit: z
             .object({
                 url: httpsUrl("https://src.stg.fedoraproject.org/"),
@@ -291,13 +311,17 @@ export const packitSchema = z
             .optional(),
         sandbox: z
             .object({
-                /** `<service>-<deployment>-sandbox` when unset. */
-                namespace: k8sName("packit-stg-sandbox").optional(),
+                namespace: k8sName("packit-stg-sandbox")
+                    .optional()
+                    .meta({ description: "`<service>-<deployment>-sandbox` when unset." }),
                 cleanupSchedule: cronSchedule("0 * * * *").default("0 * * * *"),
-                /** Finished sandbox pods older than this are deleted. */
-                podMaxAgeHours: positiveInt(24).default(24),
-                /** Unmounted PVCs younger than this are kept: sandcastle creates the claim before its pod. */
-                pvcGraceMinutes: positiveInt(60).default(60),
+                podMaxAgeHours: positiveInt(24)
+                    .default(24)
+                    .meta({ description: "Finished sandbox pods older than this are deleted." }),
+                pvcGraceMinutes: positiveInt(60).default(60).meta({
+                    description:
+                        "Unmounted PVCs younger than this are kept: sandcastle creates the claim before its pod.",
+                }),
             })
             .strict()
             .prefault({}),

@@ -134,16 +134,20 @@ const liveCaller = z
 export const prowSchema = z.strictObject({
     enabled: z.boolean().meta({ example: "true" }),
     cluster: k8sName("ibmcloud-prow"),
-    /** The environment whose typed defaults apply (namespaces, prefix, volumes, replicas, bucket, ingress). */
-    environment: z.enum(ENVIRONMENT_NAMES).meta({ example: "ibmcloud-staging" }),
-    /** The Prow release tag every gcr.io/k8s-prow image (and decoration utility image) is pinned to. */
-    release: imageTag(RUNBOOK_RELEASE),
+    environment: z.enum(ENVIRONMENT_NAMES).meta({
+        description:
+            "The environment whose typed defaults apply (namespaces, prefix, volumes, replicas, bucket, ingress).",
+        example: "ibmcloud-staging",
+    }),
+    release: imageTag(RUNBOOK_RELEASE).meta({
+        description:
+            "The Prow release tag every gcr.io/k8s-prow image (and decoration utility image) is pinned to.",
+    }),
     prowRegistry: z
         .string()
         .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry path such as gcr.io/k8s-prow")
         .default(DEFAULT_PROW_REGISTRY)
         .meta({ example: DEFAULT_PROW_REGISTRY }),
-    /** Images not built from the Prow release. */
     images: z
         .strictObject(
             Object.fromEntries(IMAGE_KEYS.map((k) => [k, imageRef(DEFAULT_IMAGES[k]).optional()])) as Record<
@@ -151,14 +155,17 @@ export const prowSchema = z.strictObject({
                 z.ZodOptional<ReturnType<typeof imageRef>>
             >,
         )
-        .optional(),
-    /** Overrides the environment's name prefix ("" for none). */
+        .optional()
+        .meta({ description: "Images not built from the Prow release." }),
     prefix: z
         .string()
         .max(40, "must be at most 40 characters, so prefixed names stay valid")
         .superRefine(checked(namePrefixProblem))
         .optional()
-        .meta({ example: "staging-" }),
+        .meta({
+            description: 'Overrides the environment\'s name prefix ("" for none).',
+            example: "staging-",
+        }),
     namespace: k8sName("kubevirt-prow", prefixedLabel).optional(),
     jobsNamespace: k8sName("kubevirt-prow-jobs", prefixedLabel).optional(),
     bucket: z
@@ -175,19 +182,21 @@ export const prowSchema = z.strictObject({
             tls: tlsSchema.optional(),
         })
         .optional(),
-    /** Owns the cluster-scoped ProwJob CRD (one stack per cluster: production's on the shared cluster). */
-    manageCrd: z.boolean().optional().meta({ example: "true" }),
-    /**
-     * GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production), reading
-     * ProwJobs through deck; hook cannot run dry at the pinned release and acts only on webhooks registered for its host.
-     */
-    dryRun: z.boolean().optional().meta({ example: "true" }),
-    /**
-     * The operator has read, in `npm run adopt`'s report, every setting the program's config, plugins and labels
-     * documents change in the live ones. Asked for only while the cluster's `adoptExisting` is on.
-     */
-    liveDocumentsCompared: z.boolean().default(false).meta({ example: "true" }),
-    /** Live Services the jobs call, as `npm run adopt` prints them: the jobs' egress lock admits them. */
+    manageCrd: z.boolean().optional().meta({
+        description:
+            "Owns the cluster-scoped ProwJob CRD (one stack per cluster: production's on the shared cluster).",
+        example: "true",
+    }),
+    dryRun: z.boolean().optional().meta({
+        description:
+            "GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production), reading ProwJobs through deck; hook cannot run dry at the pinned release and acts only on webhooks registered for its host.",
+        example: "true",
+    }),
+    liveDocumentsCompared: z.boolean().default(false).meta({
+        description:
+            "The operator has read, in `npm run adopt`'s report, every setting the program's config, plugins and labels documents change in the live ones. Asked for only while the cluster's `adoptExisting` is on.",
+        example: "true",
+    }),
     jobsReach: z
         .record(
             z
@@ -199,12 +208,18 @@ export const prowSchema = z.strictObject({
                 .meta({ example: "kubevirt-prow/docker-mirror-proxy" }),
             liveService,
         )
-        .optional(),
-    /** Live workloads left running that call Prow's Services, as `npm run adopt` prints them: their policies admit them. */
-    liveCallers: z.record(k8sName("coverage"), liveCaller).optional(),
-    /** The jobs' extra dockerd flags (default: the environment's). */
-    jobsDockerFlags: dockerFlags.optional(),
-    /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
+        .optional()
+        .meta({
+            description:
+                "Live Services the jobs call, as `npm run adopt` prints them: the jobs' egress lock admits them.",
+        }),
+    liveCallers: z.record(k8sName("coverage"), liveCaller).optional().meta({
+        description:
+            "Live workloads left running that call Prow's Services, as `npm run adopt` prints them: their policies admit them.",
+    }),
+    jobsDockerFlags: dockerFlags
+        .optional()
+        .meta({ description: "The jobs' extra dockerd flags (default: the environment's)." }),
     documents: z
         .strictObject({
             config: document.optional(),
@@ -212,6 +227,10 @@ export const prowSchema = z.strictObject({
             labels: document.optional(),
             mirror: document.optional(),
         })
-        .optional(),
+        .optional()
+        .meta({
+            description:
+                "Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key).",
+        }),
 });
 export type ProwConfig = z.infer<typeof prowSchema>;

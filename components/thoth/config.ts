@@ -42,68 +42,89 @@ const clusterRoleName = (example: string) =>
 const botBase = (image: string) => ({
     enabled: z.boolean().default(true).meta({ example: "true" }),
     image: imageRef(image),
-    /** Overrides the requests/limits taken from the bot's source manifests. */
-    resources: sizingSchema.optional(),
+    resources: sizingSchema
+        .optional()
+        .meta({ description: "Overrides the requests/limits taken from the bot's source manifests." }),
 });
 
 /** A bot that runs on a schedule (a CronJob). */
 const cronBot = (image: string, schedule: string) => ({
     ...botBase(image),
     schedule: cronSchedule(schedule),
-    /** Keep the CronJob but do not start runs (stage: trigger by hand with `kubectl create job --from=cronjob/...`). */
-    suspend: z.boolean().default(false).meta({ example: "false" }),
+    suspend: z.boolean().default(false).meta({
+        description:
+            "Keep the CronJob but do not start runs (stage: trigger by hand with `kubectl create job --from=cronjob/...`).",
+        example: "false",
+    }),
 });
 
 /** A bot that receives webhooks (a Deployment with a Service and, by default, a Route/Ingress). */
 const webBot = (image: string) => ({
     ...botBase(image),
-    /** Publish the bot with a Route (OpenShift) or Ingress; without it, it is reachable only in the cluster. */
-    route: z.boolean().default(true).meta({ example: "true" }),
-    /** Public host; `<bot>-<namespace>.<thoth.domain>` (OpenShift's default Route host) when unset. */
-    host: hostName("sesheta-webhooks.example.org").optional(),
+    route: z.boolean().default(true).meta({
+        description:
+            "Publish the bot with a Route (OpenShift) or Ingress; without it, it is reachable only in the cluster.",
+        example: "true",
+    }),
+    host: hostName("sesheta-webhooks.example.org").optional().meta({
+        description:
+            "Public host; `<bot>-<namespace>.<thoth.domain>` (OpenShift's default Route host) when unset.",
+    }),
 });
 
 export const botsSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
     namespace: k8sName("bots-example"),
-    /** Create the namespace (false when it exists and is owned by someone else). */
-    createNamespace: z.boolean().default(true).meta({ example: "true" }),
-    /** Kafka of the DataHub that webhook2kafka and normalizers write to (Secret cyborg-regidores). */
+    createNamespace: z.boolean().default(true).meta({
+        description: "Create the namespace (false when it exists and is owned by someone else).",
+        example: "true",
+    }),
     kafkaBootstrapServers: hostPortList(
         "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
-    ).optional(),
-    /** `sesheta-verbose` of ConfigMap sesheta-configmap. */
-    seshetaVerbose: z.boolean().default(true).meta({ example: "true" }),
-    /** Content of `config.json` in ConfigMap sesheta-bot: the organisation, repositories and labels Sesheta manages. */
-    seshetaConfig: z
-        .record(z.string(), z.unknown())
-        .default({})
-        .meta({ example: '{"organization":"thoth-station"}' }),
-    /** Key (file name) of the Google service-account JSON in Secret sesheta-secret. */
+    )
+        .optional()
+        .meta({
+            description:
+                "Kafka of the DataHub that webhook2kafka and normalizers write to (Secret cyborg-regidores).",
+        }),
+    seshetaVerbose: z
+        .boolean()
+        .default(true)
+        .meta({ description: "`sesheta-verbose` of ConfigMap sesheta-configmap.", example: "true" }),
+    seshetaConfig: z.record(z.string(), z.unknown()).default({}).meta({
+        description:
+            "Content of `config.json` in ConfigMap sesheta-bot: the organisation, repositories and labels Sesheta manages.",
+        example: '{"organization":"thoth-station"}',
+    }),
     seshetaChatKeyFile: z
         .string()
         .regex(/^[A-Za-z0-9._-]+\.json$/, "must be a JSON file name")
         .default("sesheta-chatbot.json")
-        .meta({ example: "sesheta-chatbot-968e13a86991.json" }),
+        .meta({
+            description: "Key (file name) of the Google service-account JSON in Secret sesheta-secret.",
+            example: "sesheta-chatbot-968e13a86991.json",
+        }),
 
     kebechet: z
         .strictObject({
             ...cronBot("quay.io/thoth-station/kebechet-job:v1.2.4", "*/20 * * * *"),
-            /**
-             * KEBECHET_CONFIGURATION_PATH: where Kebechet reads the list of repositories it manages (fetched at
-             * every run). The default is the list of thoth-station repositories of the release pinned.
-             */
             configuration: httpsUrl(
                 "https://raw.githubusercontent.com/thoth-station/kebechet/v1.2.4/config/thoth.yaml",
-            ),
+            ).meta({
+                description:
+                    "KEBECHET_CONFIGURATION_PATH: where Kebechet reads the list of repositories it manages (fetched at every run). The default is the list of thoth-station repositories of the release pinned.",
+            }),
             verbose: z.boolean().default(true).meta({ example: "true" }),
         })
         .optional(),
     nepthys: z
         .strictObject({
             ...cronBot("quay.io/thoth-station/nepthys:v0.2.6", "@daily"),
-            /** Git author of the documentation commits (`user-name` of Secret nepthys-secret). */
-            gitUserName: z.string().min(1).meta({ example: "sesheta" }),
+            gitUserName: z.string().min(1).meta({
+                description:
+                    "Git author of the documentation commits (`user-name` of Secret nepthys-secret).",
+                example: "sesheta",
+            }),
             gitUserEmail: z.email().meta({ example: "sesheta@redhat.com" }),
         })
         .optional(),
@@ -112,14 +133,19 @@ export const botsSchema = z.strictObject({
     "sesheta-scrum": z
         .strictObject({
             ...cronBot("quay.io/aicoe/sesheta:v2.3.3", "29 12 * * 1,3,5"),
-            /** Google Chat space of the stand-up (`scrum-space`). */
-            space: z.string().min(1).meta({ example: "spaces/AAAAmQJAdY0" }),
+            space: z.string().min(1).meta({
+                description: "Google Chat space of the stand-up (`scrum-space`).",
+                example: "spaces/AAAAmQJAdY0",
+            }),
             message: z.string().min(1).meta({ example: "the scrum is due in one minute..." }),
-            /** Video-call link posted with the reminder (`scrum-url`). */
-            url: httpsUrl("https://bluejeans.com/123456789"),
+            url: httpsUrl("https://bluejeans.com/123456789").meta({
+                description: "Video-call link posted with the reminder (`scrum-url`).",
+            }),
             threadKey: z.string().min(1).meta({ example: "scrum_standup" }),
-            /** Display names mentioned in the reminder (`users-invited`). */
-            usersInvited: z.array(z.string().min(1)).default([]).meta({ example: '["Christoph Goern"]' }),
+            usersInvited: z.array(z.string().min(1)).default([]).meta({
+                description: "Display names mentioned in the reminder (`users-invited`).",
+                example: '["Christoph Goern"]',
+            }),
         })
         .optional(),
     "sesheta-approver": z.strictObject(cronBot("quay.io/aicoe/sesheta:v2.3.3", "*/10 * * * *")).optional(),
@@ -135,28 +161,38 @@ export type BotsConfig = z.infer<typeof botsSchema>;
 /** One tunnel: ultrahook.com/<subdomain> forwarded to a bot of this stack or to a URL. */
 export const ultrahookInstanceSchema = z.strictObject({
     subdomain: k8sName("cyborg-regidores"),
-    /** Secret (in the ultrahook namespace) holding this tunnel's `api.key`; its value is config secret `thoth-<name>-api-key`. */
-    apiKeySecret: k8sName("ultrahook-aicoe"),
-    /** Where requests go, when it is not a bot of this stack: a URL. Set exactly one of destination and bot. */
-    destination: httpsUrl("https://managesf.thoth-station.ninja").optional(),
-    /** A bot of this stack (e.g. sesheta-webhooks): the destination follows its Route/Ingress or Service. */
-    bot: k8sName("sesheta-webhooks").optional(),
-    /** Bot destinations only: path appended to the bot's address. */
+    apiKeySecret: k8sName("ultrahook-aicoe").meta({
+        description:
+            "Secret (in the ultrahook namespace) holding this tunnel's `api.key`; its value is config secret `thoth-<name>-api-key`.",
+    }),
+    destination: httpsUrl("https://managesf.thoth-station.ninja").optional().meta({
+        description:
+            "Where requests go, when it is not a bot of this stack: a URL. Set exactly one of destination and bot.",
+    }),
+    bot: k8sName("sesheta-webhooks").optional().meta({
+        description:
+            "A bot of this stack (e.g. sesheta-webhooks): the destination follows its Route/Ingress or Service.",
+    }),
     path: z
         .string()
         .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be a URL path starting with /")
         .meta({ example: "/github" })
-        .optional(),
-    /** Bot destinations only: its public Route/Ingress (default when it has one) or its in-cluster Service. */
-    via: z.enum(["route", "service"]).meta({ example: "service" }).optional(),
+        .optional()
+        .meta({ description: "Bot destinations only: path appended to the bot's address." }),
+    via: z.enum(["route", "service"]).meta({ example: "service" }).optional().meta({
+        description:
+            "Bot destinations only: its public Route/Ingress (default when it has one) or its in-cluster Service.",
+    }),
 });
 export type UltrahookInstanceConfig = z.infer<typeof ultrahookInstanceSchema>;
 
 export const ultrahooksSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
     namespace: k8sName("aicoe"),
-    /** Create the namespace (false when it already exists and belongs to someone else). */
-    createNamespace: z.boolean().default(true).meta({ example: "true" }),
+    createNamespace: z.boolean().default(true).meta({
+        description: "Create the namespace (false when it already exists and belongs to someone else).",
+        example: "true",
+    }),
     image: imageRef("quay.io/aicoe/ultrahook:v0.1.0"),
     instances: z.array(ultrahookInstanceSchema).min(1, "needs at least one tunnel"),
 });
@@ -167,29 +203,32 @@ export type UltrahooksConfig = z.infer<typeof ultrahooksSchema>;
 
 export const dgraphSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /** `ha`: zero and alpha StatefulSets of 3; `single`: one pod running both (the test layout). */
-    layout: z.enum(["ha", "single"]).meta({ example: "ha" }),
+    layout: z.enum(["ha", "single"]).meta({
+        description:
+            "`ha`: zero and alpha StatefulSets of 3; `single`: one pod running both (the test layout).",
+        example: "ha",
+    }),
     image: imageRef("docker.io/dgraph/dgraph:v1.0.15"),
-    /** Members of each HA StatefulSet; zero's `--replicas` (alpha replication) follows it. */
-    replicas: positiveInt(3).default(3),
+    replicas: positiveInt(3).default(3).meta({
+        description: "Members of each HA StatefulSet; zero's `--replicas` (alpha replication) follows it.",
+    }),
     storageSize: quantity("5Gi").default("5Gi"),
     storageClassName: k8sName("ceph-dyn-thoth-paas-prod-psi").optional(),
-    /** alpha `--lru_mb`. */
-    lruMb: positiveInt(2048).default(2048),
-    /** alpha `--whitelist`: the address range allowed to call admin endpoints. */
+    lruMb: positiveInt(2048).default(2048).meta({ description: "alpha `--lru_mb`." }),
     adminWhitelist: z
         .string()
         .superRefine(checked(ipRangeListProblem))
         .meta({ example: "172.54.0.0:172.54.255.255" })
-        .optional(),
-    /** Route hosts; `<route>-<namespace>.<thoth.domain>` when unset. */
+        .optional()
+        .meta({ description: "alpha `--whitelist`: the address range allowed to call admin endpoints." }),
     hosts: z
         .strictObject({
             zeroRest: hostName("zero-rest-thoth-dgraph-stage.apps.ocp4.prod.psi.redhat.com").optional(),
             alphaRest: hostName("alpha-rest-thoth-dgraph-stage.apps.ocp4.prod.psi.redhat.com").optional(),
             alphaGrpc: hostName("alpha-grpc-thoth-dgraph-stage.apps.ocp4.prod.psi.redhat.com").optional(),
         })
-        .default({}),
+        .default({})
+        .meta({ description: "Route hosts; `<route>-<namespace>.<thoth.domain>` when unset." }),
     zeroResources: sizingSchema.optional(),
     alphaResources: sizingSchema.optional(),
 });
@@ -199,23 +238,22 @@ export const stationTier = z.enum(STATION_TIERS).meta({ example: "frontend" });
 
 export const watcherRestartSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /** How often the targets are restarted: they stop receiving watch events after about 30 minutes. */
-    schedule: cronSchedule("*/30 * * * *").default("*/30 * * * *"),
-    /** An image with `kubectl`. */
-    image: imageRef("quay.io/openshift/origin-cli:4.15"),
-    /**
-     * Which event-watching workloads of this station are restarted: the investigator consumers (Kafka →
-     * Workflows) and the namespaced Argo workflow controllers, each only where it serves the middletier or
-     * backend tier the runbook's restart names (not amun-inspection's controller). The Deployments are taken
-     * from the objects the station deploys, never typed as names.
-     */
+    schedule: cronSchedule("*/30 * * * *").default("*/30 * * * *").meta({
+        description:
+            "How often the targets are restarted: they stop receiving watch events after about 30 minutes.",
+    }),
+    image: imageRef("quay.io/openshift/origin-cli:4.15").meta({ description: "An image with `kubectl`." }),
     targets: z
         .array(
             z
                 .enum(["investigator-consumers", "workflow-controllers"])
                 .meta({ example: "investigator-consumers" }),
         )
-        .min(1, "needs at least one kind of event watcher to restart"),
+        .min(1, "needs at least one kind of event watcher to restart")
+        .meta({
+            description:
+                "Which event-watching workloads of this station are restarted: the investigator consumers (Kafka → Workflows) and the namespaced Argo workflow controllers, each only where it serves the middletier or backend tier the runbook's restart names (not amun-inspection's controller). The Deployments are taken from the objects the station deploys, never typed as names.",
+        }),
 });
 export type WatcherRestartConfig = z.infer<typeof watcherRestartSchema>;
 
@@ -231,10 +269,12 @@ export const stationImagesSchema = z.strictObject({
     workflowController: pinned("quay.io/argoproj/workflow-controller:v2.12.5"),
     argoServer: pinned("quay.io/argoproj/argocli:v2.12.5"),
     argoExecutor: pinned("quay.io/argoproj/argoexec:v2.12.5"),
-    /** The reference runs `:latest` (unpinned): set the tag or digest running today. */
-    postgresql: imageRef("registry.access.redhat.com/rhscl/postgresql-10-rhel7:1"),
-    /** The reference runs `:latest` (unpinned): set the tag or digest running today. */
-    pgbouncer: imageRef("quay.io/openshiftio/bayesian-coreapi-pgbouncer:to-be-pinned"),
+    postgresql: imageRef("registry.access.redhat.com/rhscl/postgresql-10-rhel7:1").meta({
+        description: "The reference runs `:latest` (unpinned): set the tag or digest running today.",
+    }),
+    pgbouncer: imageRef("quay.io/openshiftio/bayesian-coreapi-pgbouncer:to-be-pinned").meta({
+        description: "The reference runs `:latest` (unpinned): set the tag or digest running today.",
+    }),
     postgresExporter: pinned("quay.io/thoth-station/postgres-exporter:v0.3.1"),
     graphBackup: pinned("quay.io/thoth-station/graph-backup-job:v0.10.1"),
     graphMetricsExporter: pinned("quay.io/thoth-station/graph-metrics-exporter:v0.6.5"),
@@ -244,20 +284,26 @@ export const stationImagesSchema = z.strictObject({
     packageUpdate: pinned("quay.io/thoth-station/package-update-job:v0.8.17"),
     adviseReporter: pinned("quay.io/thoth-station/advise-reporter:v0.11.3"),
     pulpPypiSync: pinned("quay.io/thoth-station/pulp-pypi-sync-job:v0.1.1"),
-    /** What the reference renders and runs (its ImageStream's v0.3.1 is never used: the rewrite misses it). */
-    documentSync: pinned("quay.io/thoth-station/document-sync-job:v0.1.0"),
+    documentSync: pinned("quay.io/thoth-station/document-sync-job:v0.1.0").meta({
+        description:
+            "What the reference renders and runs (its ImageStream's v0.3.1 is never used: the rewrite misses it).",
+    }),
     integrationTests: pinned("quay.io/thoth-station/integration-tests:v0.11.5"),
     sloReporter: pinned("quay.io/thoth-station/slo-reporter:v0.19.3"),
     miScheduler: pinned("quay.io/thoth-station/mi-scheduler:v1.7.9"),
-    /** What ImageStream `prescriptions-refresh-job` tag `latest` imports; the CronWorkflows run that tag. */
-    prescriptionsRefresh: pinned("quay.io/thoth-station/prescriptions-refresh-job:v0.8.0"),
+    prescriptionsRefresh: pinned("quay.io/thoth-station/prescriptions-refresh-job:v0.8.0").meta({
+        description:
+            "What ImageStream `prescriptions-refresh-job` tag `latest` imports; the CronWorkflows run that tag.",
+    }),
 });
 export type StationImages = z.infer<typeof stationImagesSchema>;
 
 /** Non-secret keys of the shared ConfigMaps (`thoth`, `ceph`, `kafka`, `prometheus`, `solvers`, `pulp-pypi`). */
 export const stationSharedSchema = z.strictObject({
-    /** `deployment-name` and `storage-bucket-name`: the data prefix in the bucket (ocp4-stage, ocp4-test). */
-    deploymentName: k8sName("ocp4-stage"),
+    deploymentName: k8sName("ocp4-stage").meta({
+        description:
+            "`deployment-name` and `storage-bucket-name`: the data prefix in the bucket (ocp4-stage, ocp4-test).",
+    }),
     applicationVersion: z.string().min(1).meta({ example: "0.7.0" }),
     loggingNoJson: z.boolean().meta({ example: "true" }),
     forkNamespace: k8sName("srcsops").default("srcsops"),
@@ -278,8 +324,10 @@ export const stationSharedSchema = z.strictObject({
         pushgatewayHost: hostName("pushgateway-aicoe-infra-prod.apps.ocp4.prod.psi.redhat.com"),
         pushgatewayPort: port(80).default(80),
     }),
-    /** Solver images the station runs (`solvers` key of ConfigMap solvers). */
-    solvers: z.array(k8sName("solver-rhel-8-py38")).min(1).meta({ example: '["solver-rhel-8-py38"]' }),
+    solvers: z.array(k8sName("solver-rhel-8-py38")).min(1).meta({
+        description: "Solver images the station runs (`solvers` key of ConfigMap solvers).",
+        example: '["solver-rhel-8-py38"]',
+    }),
     pulpHost: hostName("pulp.operate-first.cloud"),
 });
 export type StationShared = z.infer<typeof stationSharedSchema>;
@@ -291,15 +339,20 @@ export type StationShared = z.infer<typeof stationSharedSchema>;
  * its whole kind.
  */
 export const catalogPlacementSchema = z.strictObject({
-    /** The object's `kind`, as Kubernetes spells it. */
     kind: z
         .string()
         .regex(/^[A-Z][A-Za-z0-9]*$/, "must be a Kubernetes kind such as Template or WorkflowTemplate")
-        .meta({ example: "Template" }),
-    /** The object's `metadata.name`; unset: every object of the kind. */
-    name: z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example: "dm" }).optional(),
-    /** The tier whose namespace receives the objects. */
-    tier: stationTier.meta({ example: "infra" }),
+        .meta({ description: "The object's `kind`, as Kubernetes spells it.", example: "Template" }),
+    name: z
+        .string()
+        .superRefine(checked(dnsSubdomainProblem))
+        .meta({ example: "dm" })
+        .optional()
+        .meta({ description: "The object's `metadata.name`; unset: every object of the kind." }),
+    tier: stationTier.meta({
+        description: "The tier whose namespace receives the objects.",
+        example: "infra",
+    }),
 });
 export type CatalogPlacementRule = z.infer<typeof catalogPlacementSchema>;
 
@@ -317,27 +370,27 @@ const packageNames = (example: string) =>
  * thoth-station.md §4.2); its `user-api` key is `hosts.userApi`.
  */
 export const prescriptionsRefreshSchema = z.strictObject({
-    /** `configured-images`: container images the image analysis covers (empty in the reference). */
     configuredImages: z.array(imageRef("quay.io/thoth-station/s2i-thoth-ubi8-py38:v0.35.1")).meta({
+        description:
+            "`configured-images`: container images the image analysis covers (empty in the reference).",
         example: "[]",
     }),
-    /** `configured-packages-cv`, `-ml`, `-nlp`: the packages each prescription family covers. */
-    configuredPackages: z.strictObject({
-        cv: packageNames('["opencv-python", "pillow", "pytesseract", "torchvision"]'),
-        ml: packageNames('["keras", "scikit-learn", "torch", "tensorflow"]'),
-        nlp: packageNames('["gensim", "nltk", "spacy", "transformers"]'),
-    }),
+    configuredPackages: z
+        .strictObject({
+            cv: packageNames('["opencv-python", "pillow", "pytesseract", "torchvision"]'),
+            ml: packageNames('["keras", "scikit-learn", "torch", "tensorflow"]'),
+            nlp: packageNames('["gensim", "nltk", "spacy", "transformers"]'),
+        })
+        .meta({
+            description:
+                "`configured-packages-cv`, `-ml`, `-nlp`: the packages each prescription family covers.",
+        }),
 });
 export type PrescriptionsRefreshConfig = z.infer<typeof prescriptionsRefreshSchema>;
 
 /** One module of the workflow and template catalog: an upstream kustomize directory and the tiers it goes to. */
 export const catalogModuleSchema = z.strictObject({
     name: k8sName("adviser"),
-    /**
-     * Directory of the pinned repository, relative to its root. A module's `base` renders with plain kustomize;
-     * the `overlays/ocp4-stage|test` directories add Argo CD hook Jobs, ksops secret generators and namespace
-     * patches that only Argo CD's kustomize (with the ksops plugin and the sops key) can render.
-     */
     path: z
         .string()
         // Every segment starts with a letter or digit: no absolute path, no `..` out of the repository.
@@ -349,18 +402,24 @@ export const catalogModuleSchema = z.strictObject({
             (v) => !v.split("/").includes("overlays"),
             "must be a module's base (e.g. adviser/base): the overlays carry Argo CD hook Jobs and ksops secret generators that plain kustomize cannot render",
         )
-        .meta({ example: "adviser/base" }),
-    /** Tiers whose namespace receives the module (test: all are thoth-test-core, so it is deployed once). */
-    tiers: z.array(stationTier).min(1, "needs at least one tier").meta({ example: '["backend"]' }),
-    /**
-     * Objects that go to another tier's namespace (unset: all stay in the module's). When several tiers deploy
-     * the module, the first of them in `tiers` owns a moved object and the others leave it out, so the object
-     * exists once.
-     */
+        .meta({
+            description:
+                "Directory of the pinned repository, relative to its root. A module's `base` renders with plain kustomize; the `overlays/ocp4-stage|test` directories add Argo CD hook Jobs, ksops secret generators and namespace patches that only Argo CD's kustomize (with the ksops plugin and the sops key) can render.",
+            example: "adviser/base",
+        }),
+    tiers: z.array(stationTier).min(1, "needs at least one tier").meta({
+        description:
+            "Tiers whose namespace receives the module (test: all are thoth-test-core, so it is deployed once).",
+        example: '["backend"]',
+    }),
     place: z
         .array(catalogPlacementSchema)
         .meta({ example: '[{"kind":"Template","tier":"infra"}]' })
-        .default([]),
+        .default([])
+        .meta({
+            description:
+                "Objects that go to another tier's namespace (unset: all stay in the module's). When several tiers deploy the module, the first of them in `tiers` owns a moved object and the others leave it out, so the object exists once.",
+        }),
 });
 
 /**
@@ -369,93 +428,103 @@ export const catalogModuleSchema = z.strictObject({
  */
 export const catalogSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /**
-     * The upstream repository, `https://<host>/<owner>/<repository>` (no `.git` needed): the provider clones it and
-     * reads the module directories from `<repository>/tree/<ref>/<path>`, GitHub's folder URL.
-     */
     repository: httpsUrl("https://github.com/thoth-station/thoth-application")
         .refine(
             (v) => /^https:\/\/[^/]+\/[^/]+\/[^/]+?\/*$/.test(v),
             "must be https://<host>/<owner>/<repository>, the form the provider clones (no deeper path, no http)",
         )
-        .meta({ example: "https://github.com/thoth-station/thoth-application" }),
-    /** A full commit SHA: a branch or tag can move under a stack and change what a preview showed. */
+        .meta({
+            description:
+                "The upstream repository, `https://<host>/<owner>/<repository>` (no `.git` needed): the provider clones it and reads the module directories from `<repository>/tree/<ref>/<path>`, GitHub's folder URL.",
+            example: "https://github.com/thoth-station/thoth-application",
+        }),
     ref: z
         .string()
         .regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (a branch or tag can move)")
-        .meta({ example: "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d" }),
-    /** Each module once (checked with the thoth section's other cross-field checks). */
-    modules: z.array(catalogModuleSchema).min(1, "needs at least one module"),
+        .meta({
+            description:
+                "A full commit SHA: a branch or tag can move under a stack and change what a preview showed.",
+            example: "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d",
+        }),
+    modules: z.array(catalogModuleSchema).min(1, "needs at least one module").meta({
+        description: "Each module once (checked with the thoth section's other cross-field checks).",
+    }),
 });
 export type CatalogConfig = z.infer<typeof catalogSchema>;
 
 export const stationModulesSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /**
-     * Every long-running service at 0 replicas and every CronJob suspended (the reference's test environment
-     * was hibernated so, commit e4a3a7d8); the database and the Argo controllers keep running.
-     */
-    hibernated: z.boolean().meta({ example: "false" }),
-    /**
-     * Serve amun-api on its Routes (the generated one and `amun-api-route53` at `hosts.amunApi`). Off until amun's
-     * inspection WorkflowTemplates and Templates exist in the amun-inspection namespace, which the catalog does not
-     * deploy (docs/systems/thoth-notes.md, the workflow/template catalog): an inspection amun-api accepted could not run. Off, amun-api
-     * still runs and answers inside the cluster (management-api calls it through its Service); the plan's notices
-     * say so. Set it once those templates exist there.
-     */
-    exposeAmunApi: z.boolean().default(false).meta({ example: "false" }),
-    /**
-     * Who may reach the modules' metrics Routes ({@link STATION_METRICS_ROUTES}), which the Prometheus named by
-     * `shared.prometheus` scrapes: its source ranges. Required in production; without it (stage) they are public.
-     */
-    metricsAudience: routeAudienceSchema.optional(),
-    /** Public hosts of the three `-route53` Routes. */
-    hosts: z.strictObject({
-        userApi: hostName("stage.thoth-station.ninja"),
-        managementApi: hostName("management.stage.thoth-station.ninja"),
-        amunApi: hostName("amun.stage.thoth-station.ninja"),
+    hibernated: z.boolean().meta({
+        description:
+            "Every long-running service at 0 replicas and every CronJob suspended (the reference's test environment was hibernated so, commit e4a3a7d8); the database and the Argo controllers keep running.",
+        example: "false",
     }),
+    exposeAmunApi: z.boolean().default(false).meta({
+        description:
+            "Serve amun-api on its Routes (the generated one and `amun-api-route53` at `hosts.amunApi`). Off until amun's inspection WorkflowTemplates and Templates exist in the amun-inspection namespace, which the catalog does not deploy (docs/systems/thoth-notes.md, the workflow/template catalog): an inspection amun-api accepted could not run. Off, amun-api still runs and answers inside the cluster (management-api calls it through its Service); the plan's notices say so. Set it once those templates exist there.",
+        example: "false",
+    }),
+    metricsAudience: routeAudienceSchema.optional().meta({
+        description:
+            "Who may reach the modules' metrics Routes (`STATION_METRICS_ROUTES`), which the Prometheus named by `shared.prometheus` scrapes: its source ranges. Required in production; without it (stage) they are public.",
+    }),
+    hosts: z
+        .strictObject({
+            userApi: hostName("stage.thoth-station.ninja"),
+            managementApi: hostName("management.stage.thoth-station.ninja"),
+            amunApi: hostName("amun.stage.thoth-station.ninja"),
+        })
+        .meta({ description: "Public hosts of the three `-route53` Routes." }),
     shared: stationSharedSchema,
     images: stationImagesSchema,
     postgresql: z.strictObject({
         storageSize: quantity("120Gi"),
         storageClassName: k8sName("standard").optional(),
-        /**
-         * The migration report (`npm run adopt -- --dump <graph namespace>=<file> --json <file>`) that proves the
-         * takeover of claim `pgsql-data`: required on a stage or production stack while its cluster's `adoptExisting`
-         * is on (the up starts PostgreSQL on today's data). Remove it after the takeover.
-         */
-        takeoverReport: z.string().min(1).optional().meta({ example: "thoth-test-core-takeover.json" }),
+        takeoverReport: z.string().min(1).optional().meta({
+            description:
+                "The migration report (`npm run adopt -- --dump <graph namespace>=<file> --json <file>`) that proves the takeover of claim `pgsql-data`: required on a stage or production stack while its cluster's `adoptExisting` is on (the up starts PostgreSQL on today's data). Remove it after the takeover.",
+            example: "thoth-test-core-takeover.json",
+        }),
     }),
-    /**
-     * Create the cluster-wide prerequisites (Argo CRDs, ClusterRoles argo and argo-admin). Exactly one stack
-     * per cluster owns them (`true`); every other stack on that cluster references them (`false`).
-     */
-    ownClusterPrerequisites: z.boolean().meta({ example: "true" }),
-    /**
-     * After `pulumi up`, call user-api's and management-api's readiness endpoints and fail the update when
-     * they do not answer (the verify playbook). Off for a hibernated environment: nothing is running.
-     */
-    verify: z.boolean().meta({ example: "true" }),
+    ownClusterPrerequisites: z.boolean().meta({
+        description:
+            "Create the cluster-wide prerequisites (Argo CRDs, ClusterRoles argo and argo-admin). Exactly one stack per cluster owns them (`true`); every other stack on that cluster references them (`false`).",
+        example: "true",
+    }),
+    verify: z.boolean().meta({
+        description:
+            "After `pulumi up`, call user-api's and management-api's readiness endpoints and fail the update when they do not answer (the verify playbook). Off for a hibernated environment: nothing is running.",
+        example: "true",
+    }),
     prescriptionsRefresh: prescriptionsRefreshSchema,
-    /** The workflow and template catalog; unset or disabled: not deployed (a preview then shows none). */
-    catalog: catalogSchema.optional(),
+    catalog: catalogSchema.optional().meta({
+        description:
+            "The workflow and template catalog; unset or disabled: not deployed (a preview then shows none).",
+    }),
 });
 export type StationModulesConfig = z.infer<typeof stationModulesSchema>;
 
 export const stationSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /** `stage`: one namespace per tier; `test`: every tier in `thoth-test-core`. */
-    environment: z.enum(["stage", "test"]).meta({ example: "stage" }),
+    environment: z.enum(["stage", "test"]).meta({
+        description: "`stage`: one namespace per tier; `test`: every tier in `thoth-test-core`.",
+        example: "stage",
+    }),
     createNamespaces: z.boolean().default(true).meta({ example: "true" }),
-    /** Service account the station deploy (and the test registry access) uses; lives in the infra namespace. */
-    opsServiceAccount: k8sName("thoth-ops").default("thoth-ops"),
-    /** ClusterRoles bound to it in every station namespace (`admin`: the deploy creates Roles for its operators). */
-    opsClusterRoles: z.array(clusterRoleName("admin")).min(1).default(["admin"]),
+    opsServiceAccount: k8sName("thoth-ops").default("thoth-ops").meta({
+        description:
+            "Service account the station deploy (and the test registry access) uses; lives in the infra namespace.",
+    }),
+    opsClusterRoles: z.array(clusterRoleName("admin")).min(1).default(["admin"]).meta({
+        description:
+            "ClusterRoles bound to it in every station namespace (`admin`: the deploy creates Roles for its operators).",
+    }),
     dgraph: dgraphSchema.optional(),
     watcherRestart: watcherRestartSchema.optional(),
-    /** The station's modules (PostgreSQL, Argo, APIs, consumers, periodic jobs); off: namespaces only. */
-    modules: stationModulesSchema.optional(),
+    modules: stationModulesSchema.optional().meta({
+        description:
+            "The station's modules (PostgreSQL, Argo, APIs, consumers, periodic jobs); off: namespaces only.",
+    }),
 });
 export type StationConfig = z.infer<typeof stationSchema>;
 
@@ -464,7 +533,6 @@ export type StationConfig = z.infer<typeof stationSchema>;
 
 export const nodepoolLabelSchema = z.strictObject({
     name: k8sName("thoth-pytest"),
-    /** Image in the pool namespace (an ImageStream tag), pinned. */
     image: z
         .string()
         .regex(
@@ -472,23 +540,27 @@ export const nodepoolLabelSchema = z.strictObject({
             "must be <image>:<tag> with a pinned tag",
         )
         .refine((v) => !v.endsWith(":latest"), "must not use the 'latest' tag")
-        .meta({ example: "thoth-pytest:v0.10.2" }),
+        .meta({
+            description: "Image in the pool namespace (an ImageStream tag), pinned.",
+            example: "thoth-pytest:v0.10.2",
+        }),
     minReady: replicas(1),
     cpu: positiveInt(1).default(1),
-    /** MiB. */
-    memory: positiveInt(1024).default(1024),
+    memory: positiveInt(1024).default(1024).meta({ description: "MiB." }),
 });
 
 export const nodepoolSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
-    /** Namespace the pods run in; it is also the openshiftpods pool name. */
-    namespace: k8sName("thoth-zuul"),
+    namespace: k8sName("thoth-zuul").meta({
+        description: "Namespace the pods run in; it is also the openshiftpods pool name.",
+    }),
     createNamespace: z.boolean().default(true).meta({ example: "true" }),
     serviceAccount: k8sName("nodepool").default("nodepool"),
-    /** ClusterRole bound to the service account in the namespace: it creates, execs into and deletes pods. */
-    clusterRole: clusterRoleName("edit").default("edit"),
-    /** Nodepool provider name. */
-    provider: k8sName("psi"),
+    clusterRole: clusterRoleName("edit").default("edit").meta({
+        description:
+            "ClusterRole bound to the service account in the namespace: it creates, execs into and deletes pods.",
+    }),
+    provider: k8sName("psi").meta({ description: "Nodepool provider name." }),
     maxPods: positiveInt(20).optional(),
     labels: z.array(nodepoolLabelSchema).min(1, "needs at least one label"),
 });
@@ -499,18 +571,19 @@ export type NodepoolConfig = z.infer<typeof nodepoolSchema>;
 export const thothSchema = z.strictObject({
     enabled: z.boolean().meta({ example: "true" }),
     cluster: k8sName("psi"),
-    /** Base domain of default Route hosts (`<name>-<namespace>.<domain>`, as OpenShift names them). */
-    domain: hostName("apps.ocp4.prod.psi.redhat.com").optional(),
-    /**
-     * API server of `thoth.cluster` as host:port, the one `oc login` names in a kubeconfig context. It is the
-     * only source of the nodepool context, so the provider file always names the cluster its token is from.
-     */
-    apiServer: hostPort("api.ocp4.prod.psi.redhat.com:6443").optional(),
-    /**
-     * Whose credentials this stack acts with. `stage` reads every secret from `thoth-stage-...` keys (its own
-     * GitHub webhook secret, ultrahook accounts, ...), so a stage stack can never act with production's.
-     */
-    identity: z.enum(["production", "stage"]).meta({ example: "stage" }),
+    domain: hostName("apps.ocp4.prod.psi.redhat.com").optional().meta({
+        description:
+            "Base domain of default Route hosts (`<name>-<namespace>.<domain>`, as OpenShift names them).",
+    }),
+    apiServer: hostPort("api.ocp4.prod.psi.redhat.com:6443").optional().meta({
+        description:
+            "API server of `thoth.cluster` as host:port, the one `oc login` names in a kubeconfig context. It is the only source of the nodepool context, so the provider file always names the cluster its token is from.",
+    }),
+    identity: z.enum(["production", "stage"]).meta({
+        description:
+            "Whose credentials this stack acts with. `stage` reads every secret from `thoth-stage-...` keys (its own GitHub webhook secret, ultrahook accounts, ...), so a stage stack can never act with production's.",
+        example: "stage",
+    }),
     bots: botsSchema.optional(),
     ultrahooks: ultrahooksSchema.optional(),
     station: stationSchema.optional(),

@@ -194,11 +194,11 @@ export const CASES: Case[] = [
         // Issue 70: one problem naming both lines, instead of the parser's one line; two values, so the fix asks.
         name: "duplicate key",
         text: STAGE.replace("runbooks:tier: staging", "runbooks:tier: staging\n  runbooks:tier: production"),
-        keys: ["runbooks:tier (Pulumi.stage.yaml:5)"],
-        messages: { "runbooks:tier (Pulumi.stage.yaml:5)": /written twice .* at line 4 and .* at line 5/ },
+        keys: ["runbooks:tier (Pulumi.stage.yaml:6)"],
+        messages: { "runbooks:tier (Pulumi.stage.yaml:6)": /written twice .* at line 5 and .* at line 6/ },
         fixes: {
-            "runbooks:tier (Pulumi.stage.yaml:5)":
-                /^edit Pulumi\.stage\.yaml: keep the one of runbooks:tier at line 4 and runbooks:tier at line 5 /,
+            "runbooks:tier (Pulumi.stage.yaml:6)":
+                /^edit Pulumi\.stage\.yaml: keep the one of runbooks:tier at line 5 and runbooks:tier at line 6 /,
         },
     },
     {

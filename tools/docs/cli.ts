@@ -6,6 +6,7 @@ import { runbookTables } from "../conformance/load";
 import { STACKS, Stack } from "../conformance/schema";
 import { repoRoot } from "../root";
 import { CONFIG_KEYS_PAGE, configKeysPage } from "./configuration";
+import { STACK_SCHEMA_FILE, stackFileSchema, stackSchemaText } from "./stackSchema";
 import { committedSecrets, secretKeysList, secretsPage } from "./secrets";
 import {
     PrintedPlan,
@@ -56,8 +57,9 @@ export async function committedPlans(root: string): Promise<Record<Stack, Printe
 }
 
 /**
- * Every file `npm run docs` owns in `root`: the secrets table's page, the configuration keys' page, a page per
- * runbook table, and the generated pages whose table is gone (to remove). The plans are made only when a table needs them.
+ * Every file `npm run docs` owns in `root`: the secrets table's page, the stack file's JSON Schema, the configuration
+ * keys' page, a page per runbook table, and the generated pages whose table is gone (to remove). The plans are made
+ * only when a table needs them.
  */
 export async function generatedDocs(
     root: string,
@@ -65,10 +67,12 @@ export async function generatedDocs(
 ): Promise<DocFile[]> {
     const read = repoFileReader(root);
     const secrets = committedSecrets(root);
+    const schema = stackFileSchema();
     const docs: DocFile[] = [
         secretsPage(root, secrets),
         // Like the tables, from this checkout's schemas whatever `root` is.
-        { file: CONFIG_KEYS_PAGE, current: read(CONFIG_KEYS_PAGE), generated: configKeysPage(repoRoot()) },
+        { file: STACK_SCHEMA_FILE, current: read(STACK_SCHEMA_FILE), generated: stackSchemaText(schema) },
+        { file: CONFIG_KEYS_PAGE, current: read(CONFIG_KEYS_PAGE), generated: configKeysPage(schema) },
     ];
     // This checkout's facts whatever `root` is: a copy the pages are checked in need not hold facts/.
     const tables = runbookTables();

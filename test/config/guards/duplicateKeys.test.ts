@@ -62,14 +62,14 @@ function assertDuplicate(
 describe("issue 70, part 3: a key with and without the runbooks: namespace", function () {
     this.timeout(600000);
 
-    it("the example: prod's runbooks:tier at line 5 and a stray tier: staging at the end", () => {
+    it("the example: prod's runbooks:tier at line 6 and a stray tier: staging at the end", () => {
         const text = `${PROD}  tier: staging\n`;
         const stray = text.split("\n").length - 1;
-        const p = assertDuplicate(text, "prod", "runbooks:tier", [5, stray]);
+        const p = assertDuplicate(text, "prod", "runbooks:tier", [6, stray]);
         assert.doesNotMatch(p.message, /says "staging"/);
         assert.equal(
             p.fix,
-            `edit Pulumi.prod.yaml: delete line ${stray} (tier, the copy without the runbooks: namespace), keeping runbooks:tier at line 5`,
+            `edit Pulumi.prod.yaml: delete line ${stray} (tier, the copy without the runbooks: namespace), keeping runbooks:tier at line 6`,
         );
         assert.deepEqual(validate(deleteLines(text, stray, stray), "prod").problems, []);
     });

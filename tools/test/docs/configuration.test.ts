@@ -3,6 +3,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { documentationPages } from "../../../test/oracles/docs/links";
 import { CONFIG_KEYS_PAGE, configKeysPage } from "../../docs/configuration";
+import { STACK_SCHEMA_FILE, stackFileSchema, stackSchemaText } from "../../docs/stackSchema";
 import { SECRETS_PAGE, committedSecrets, renderSecretsTable, withSecretsTable } from "../../docs/secrets";
 import { repoRoot } from "../../root";
 
@@ -82,20 +83,30 @@ describe("README and docs/", () => {
         );
     });
 
-    it("has the configuration keys the schemas and their doc comments generate (run `npm run docs` after changing a schema)", function () {
-        // The TypeScript checker reads the doc comments: a cold run takes a while on a loaded machine.
-        this.timeout(180_000);
+    it("has the stack file's JSON Schema and the configuration keys the schemas generate (run `npm run docs` after changing a schema)", () => {
+        const schema = stackFileSchema();
+        assert.equal(stackSchemaText(schema), read(STACK_SCHEMA_FILE));
         const page = read(CONFIG_KEYS_PAGE);
-        assert.equal(configKeysPage(ROOT), page);
-        // A field's doc comment, through a spread helper, its default, and sibling bots merged into one row.
+        assert.equal(configKeysPage(schema), page);
+        // A field's description through a spread helper, its type and default, and sibling bots merged into one row.
         assert.match(
             page,
-            /\| `bots\.createNamespace` \| = `true` \| Create the namespace \(false when it exists and is owned by someone else\)\. \|/,
+            /\| `bots\.createNamespace` \| boolean \| = `true` \| Create the namespace \(false when it exists and is owned by someone else\)\. \|/,
         );
         assert.match(
             page,
-            /\| `bots\.\{kebechet,nepthys,sesheta-label-checker,sesheta-scrum,sesheta-approver\}\.suspend` \| = `false` \| Keep the CronJob/,
+            /\| `bots\.\{kebechet,nepthys,sesheta-label-checker,sesheta-scrum,sesheta-approver\}\.suspend` \| boolean \| = `false` \| Keep the CronJob/,
         );
+        // A key that may be left out, with its example; a map's values under `<name>`; the values of an enum.
+        assert.match(
+            page,
+            /\| `<name>\.context` \| string \| optional, e\.g\. `default\/api-cluster:6443\/admin` \| kubeconfig context;/,
+        );
+        assert.match(
+            page,
+            /\| `<name>\.namespaces\.<name>` \| string \| e\.g\. `thoth` \| What this stack may write/,
+        );
+        assert.match(page, /^`production` or `staging` or `local`$/m);
         for (const section of [
             "tier",
             "clusters",
