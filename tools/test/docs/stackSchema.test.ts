@@ -1,13 +1,14 @@
 import { strict as assert } from "assert";
 import Ajv from "ajv";
+import addFormats from "ajv-formats";
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { STACK_SCHEMA_FILE } from "../../docs/stackSchema";
 import { repoRoot } from "../../root";
 
-// The published JSON Schema of a stack file, read as an editor reads it: by a standard validator (ajv, draft-07),
-// from the committed file the stack files name. That the file is what `npm run docs` makes is test/docs.test.ts's.
+// The published JSON Schema of a stack file, read as an editor reads it: by a standard validator (ajv 8, draft-07),
+// from the committed file the stack files name. That the file is what `npm run docs` makes is configuration.test.ts's.
 
 const ROOT = repoRoot();
 const STACK_FILES = readdirSync(ROOT)
@@ -15,15 +16,15 @@ const STACK_FILES = readdirSync(ROOT)
     .sort();
 
 const schema = JSON.parse(readFileSync(path.join(ROOT, STACK_SCHEMA_FILE), "utf8")) as object;
-const validate = new Ajv({ allErrors: true }).compile(schema);
+// The formats (uri, ...) are checked as an editor checks them: ajv's own format package.
+const validate = addFormats(new Ajv({ allErrors: true })).compile(schema);
 
-/** Where and why the schema refuses a stack file: `<path>: <message>` (ajv 6's `dataPath`, ajv 8's `instancePath`). */
+/** Where and why the schema refuses a stack file: `<JSON pointer>: <message>`. */
 function refusals(stackFile: unknown): string[] {
     if (validate(stackFile)) return [];
     return (validate.errors ?? []).map((e) => {
-        const at = (e as { instancePath?: string }).instancePath ?? e.dataPath;
         const key = (e.params as { additionalProperty?: string }).additionalProperty;
-        return `${at}: ${e.message}${key ? ` (${key})` : ""}`;
+        return `${e.instancePath}: ${e.message}${key ? ` (${key})` : ""}`;
     });
 }
 
@@ -61,10 +62,10 @@ describe(`the stack file's JSON Schema (${STACK_SCHEMA_FILE})`, () => {
         bots.createNamespace = "yes" as unknown as boolean;
         (bots.kebechet as Record<string, unknown>).imagee = "quay.io/thoth-station/kebechet-job:v1.2.4";
         assert.deepEqual(
-            refusals(stack).filter((r) => !r.endsWith('should match "else" schema')),
+            refusals(stack).filter((r) => !r.endsWith('must match "else" schema')),
             [
-                ".config['runbooks:thoth'].bots.createNamespace: should be boolean",
-                ".config['runbooks:thoth'].bots.kebechet: should NOT have additional properties (imagee)",
+                "/config/runbooks:thoth/bots/createNamespace: must be boolean",
+                "/config/runbooks:thoth/bots/kebechet: must NOT have additional properties (imagee)",
             ],
         );
 
@@ -75,9 +76,9 @@ describe(`the stack file's JSON Schema (${STACK_SCHEMA_FILE})`, () => {
         keys["runbooks:thoth-sesheta-ssh-privatekey"] = { secure: "v1:abc" };
         delete keys["runbooks:prow"];
         assert.deepEqual(refusals(other).sort(), [
-            ".config: should NOT have additional properties (runbooks:thot)",
-            ".config: should have required property 'runbooks:prow'",
-            ".config['runbooks:dials-django-secret-key']: should be object",
+            "/config/runbooks:dials-django-secret-key: must be object",
+            "/config: must NOT have additional properties (runbooks:thot)",
+            "/config: must have required property 'runbooks:prow'",
         ]);
     });
 
