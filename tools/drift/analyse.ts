@@ -12,11 +12,14 @@ import { ManagedObject } from "./state";
  * What the next `pulumi up --refresh` does with a field another manager owns:
  * - `added`: the program does not set it; under server-side apply the up leaves it in place (the report prints
  *   the command that removes it);
+ * - `items`: a list the program sets, with items appended by hand past the program's and nothing else changed: the
+ *   up leaves them too (the provider's refresh cuts a live list to the length of the program's before it compares:
+ *   pulumi/pulumi-kubernetes provider/pkg/provider/util.go `pruneSlice`), so the report prints their removal;
  * - `changed`: the program sets another value; the up applies the program's value (or replaces the object);
  * - `same`: the program sets the same value; nothing changes, the other manager co-owns it;
  * - `secret`: the program sets a secret there and no engine preview was read: not compared.
  */
-export type FieldState = "added" | "changed" | "same" | "secret";
+export type FieldState = "added" | "items" | "changed" | "same" | "secret";
 
 export interface DriftedField {
     path: string;
@@ -27,6 +30,8 @@ export interface DriftedField {
     replace?: string;
     /** The field's steps, for the command that removes an added field. */
     steps: Step[];
+    /** Of a list the program sets: the indices of the live items no item of the program's matches (added by hand). */
+    extra?: number[];
 }
 
 export interface ManagerChange {
@@ -58,7 +63,7 @@ function fieldVerdict(
     live: unknown,
     steps: readonly Step[],
     step: EngineStep | undefined,
-): Pick<DriftedField, "state" | "replace"> {
+): Pick<DriftedField, "state" | "replace" | "extra"> {
     const inputs = step?.inputs ?? object.inputs;
     const d =
         dataKeyed(object, steps)
@@ -70,17 +75,35 @@ function fieldVerdict(
         overlaps(asData(pathSegments(x.path)), asData(d.segments)),
     );
     let state: FieldState;
+    let extra: number[] | undefined;
     if (d.masked) state = step === undefined ? "secret" : diffs.length > 0 ? "changed" : "same";
     else {
         const current = valueAt(live, steps);
         state = current !== ABSENT && covers(current, d.value) ? "same" : "changed";
+        if (state === "changed" && Array.isArray(current) && Array.isArray(d.value)) {
+            extra = unmatched(current, d.value);
+            const rest = current.filter((_, i) => !extra!.includes(i));
+            if (extra.length === 0) extra = undefined;
+            else if (covers(rest, d.value)) state = "items";
+        }
     }
-    if (state !== "changed" || !replaces(step)) return { state };
+    if (state !== "changed" || !replaces(step)) return { state, ...(extra ? { extra } : {}) };
     const keys = step!.replaceKeys.length > 0 ? step!.replaceKeys : diffs.map((x) => x.path);
     return {
         state,
+        ...(extra ? { extra } : {}),
         replace: `the engine's preview replaces the object (replace keys: ${keys.join(", ") || "?"})`,
     };
+}
+
+/** The indices of `live`'s items that no item of `declared` matches, each declared item matching one live item. */
+function unmatched(live: readonly unknown[], declared: readonly unknown[]): number[] {
+    const used = new Set<number>();
+    for (const d of declared) {
+        const i = live.findIndex((l, j) => !used.has(j) && covers(l, d));
+        if (i >= 0) used.add(i);
+    }
+    return live.flatMap((_, i) => (used.has(i) ? [] : [i]));
 }
 
 /**

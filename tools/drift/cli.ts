@@ -7,7 +7,7 @@ import { keyValues, parseFlags, required, runTool } from "../cli/args";
 import { ClusterSettings, KubeconfigSource, connectKubeconfig, kubeconfigOf } from "../adopt/kubeconfig";
 import { readStackFile } from "../plan/stackfile";
 import { automationStack } from "../engine/automation";
-import { previewOf } from "./engine";
+import { previewPast } from "./engine";
 import { KubeCluster } from "./kube";
 import { exitCode, renderReport } from "./report";
 import { checkDrift } from "./run";
@@ -16,7 +16,7 @@ import { Checkpoint, managedObjects } from "./state";
 // `npm run drift -- --stack <stack>`: which objects of the stack someone changed outside the program, and which
 // objects in its namespaces it does not manage. Read-only: it exports the state (secrets encrypted) and reads the
 // clusters, and asks the engine for its preview of the refreshed stack (nothing written) for what the next
-// `pulumi up --refresh` does. Exit 0: no drift; 2: drift; 1: it could not tell (a cluster unreachable, no
+// `pulumi up --refresh` does, again past each object it stops on. Exit 0: no drift; 2: drift; 1: it could not tell (a cluster unreachable, no
 // kubeconfig, no state, the preview failed).
 
 const USAGE =
@@ -49,7 +49,8 @@ async function main(): Promise<number> {
     const { runbookTables } = await import("../conformance/load");
     const engine = await automationStack(stack, process.cwd());
     const checkpoint = (await engine.exportState()) as Checkpoint;
-    const preview = await engine.previewRefreshed(flags.exclude ?? []);
+    // Read past every object the preview stops on, so that one round names every edit.
+    const preview = await previewPast((exclude) => engine.previewRefreshed(exclude), flags.exclude ?? []);
     const objects = managedObjects(
         checkpoint,
         SYSTEMS.map((s) => s.section),
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
         objects,
         ownedNamespaces: owned,
         tables: runbookTables(),
-        preview: previewOf(preview.events, preview.failure),
+        preview,
         // The kubeconfig file given, or the stack's secret read into a pipe (bash): never written to disk.
         kubectl: (cluster) => {
             const source = kubeconfigs.get(cluster);

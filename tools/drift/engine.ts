@@ -125,3 +125,55 @@ export function overlaps(a: readonly (string | number)[], b: readonly (string | 
     for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
     return true;
 }
+
+/** One manager a server-side apply conflicts with, and the fields it holds (as the API server names them). */
+export interface Conflict {
+    manager: string;
+    fields: string[];
+}
+
+/**
+ * The managers and fields of a server-side-apply conflict in an engine diagnostic ("Apply failed with 2 conflicts:
+ * conflicts with \"kubectl\" using apps/v1:\n- .spec.replicas ..."; kubernetes/kubernetes staging/src/k8s.io/
+ * apiserver/pkg/endpoints/handlers/fieldmanager, sigs.k8s.io/structured-merge-diff merge/conflict.go). Empty when
+ * the message is no such conflict.
+ */
+export function conflictsIn(message: string): Conflict[] {
+    const out: Conflict[] = [];
+    const re = /conflicts? with "([^"]+)"(?: using [^\s:]+)?:([\s\S]*?)(?=conflicts? with "|$)/g;
+    for (let m = re.exec(message); m !== null; m = re.exec(message)) {
+        const fields = (m[2].match(/(?:^|\s|-\s*)(\.[^\s,]+)/g) ?? []).map((f) => f.replace(/^[\s-]+/, ""));
+        out.push({ manager: m[1], fields });
+    }
+    return out;
+}
+
+/** One preview of the refreshed stack with `exclude` left out (Automation API `preview({ refresh, exclude })`). */
+export type PreviewRun = (exclude: readonly string[]) => Promise<{ events: EngineEvent[]; failure?: string }>;
+
+/**
+ * The engine's preview read past every object it stops on: a preview that stops on an object (an apply conflict, an
+ * object the API server refuses) says nothing of what it had not reached, so it runs again with the objects it
+ * stopped on left out, until it completes or stops on nothing new (at most `passes` times). Each object's step is
+ * its last pass's; the objects stopped on keep their errors. `failure` only when the last pass failed and no object
+ * explains it.
+ */
+export async function previewPast(
+    run: PreviewRun,
+    exclude: readonly string[] = [],
+    passes = 6,
+): Promise<EnginePreview> {
+    const steps = new Map<string, EngineStep>();
+    const left = [...exclude];
+    let failure: string | undefined;
+    for (let pass = 0; pass < passes; pass++) {
+        const result = await run(left);
+        const preview = previewOf(result.events, result.failure);
+        for (const [urn, step] of preview.steps) if (!steps.get(urn)?.errors.length) steps.set(urn, step);
+        const stopped = [...preview.steps].filter(([u, s]) => s.errors.length > 0 && !left.includes(u));
+        failure = result.failure !== undefined && stopped.length === 0 ? result.failure : undefined;
+        if (result.failure === undefined || stopped.length === 0) break;
+        left.push(...stopped.map(([u]) => u));
+    }
+    return { steps, ...(failure !== undefined ? { failure } : {}) };
+}

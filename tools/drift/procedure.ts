@@ -89,6 +89,21 @@ export function removalPatch(
     return ops.some((o) => o.op === "remove") ? ops : undefined;
 }
 
+/**
+ * The JSON patch that takes the items at `extra` off the list at `steps` of `live` (items appended by hand to a list
+ * the program sets, which no up removes): each tested with the content read, then removed, the later first.
+ */
+export function itemRemovals(live: unknown, steps: readonly Step[], extra: readonly number[]): PatchOp[] {
+    const at = declaredAt(live, steps);
+    if (!at.declared || !Array.isArray(at.value)) return [];
+    const list = at.value as unknown[];
+    const indices = [...extra].filter((i) => i < list.length).sort((a, b) => b - a);
+    return [
+        ...indices.map((i): PatchOp => ({ op: "test", path: pointer([...at.segments, i]), value: list[i] })),
+        ...indices.map((i): PatchOp => ({ op: "remove", path: pointer([...at.segments, i]) })),
+    ];
+}
+
 /** `deployment.apps/backend`: how kubectl names one object of a kind. */
 export function kubectlName(o: ObjectRef): string {
     return `${kubectlResource(o)}/${o.name}`;

@@ -1,4 +1,6 @@
 import { DriftedField, ObjectDrift } from "./analyse";
+import { Dependent } from "./dependents";
+import { Conflict } from "./engine";
 import { describeObject } from "./state";
 import { UnmanagedObject } from "./unmanaged";
 
@@ -17,15 +19,21 @@ export interface DriftReport {
     /** Managed objects checked, per cluster. */
     checked: Record<string, number>;
     /** Objects with fields other managers wrote, each with what the engine does to it next. */
-    drifted: (ObjectDrift & { steps: string[]; next?: NextStep })[];
+    drifted: (ObjectDrift & { steps: string[]; next?: NextStep; dependents?: Dependent[] })[];
     /**
      * Resources no other manager wrote that the engine's preview of the refreshed stack changes all the same: a
      * field removed by hand or written under the program's own manager name (neither leaves a managedFields entry of
      * its own), or a resource replaced with one it reads.
      */
-    restored: ({ cluster?: string; urn: string; object: string; system?: string } & NextStep)[];
-    /** Objects the state records that the cluster no longer has. */
-    missing: { cluster: string; object: string; system: string }[];
+    restored: ({
+        cluster?: string;
+        urn: string;
+        object: string;
+        system?: string;
+        dependents?: Dependent[];
+    } & NextStep)[];
+    /** Objects the state records that the cluster no longer has, and the program's workloads that read them. */
+    missing: { cluster: string; object: string; system: string; dependents?: Dependent[] }[];
     unmanaged: (UnmanagedObject & { cluster: string })[];
     /** Kinds of an owned namespace the credentials may not list: objects made by hand there are not seen. */
     unlisted: { cluster: string; namespace: string; kind: string; reason: string }[];
@@ -35,12 +43,14 @@ export interface DriftReport {
     removals: { cluster: string; object: string; command?: string; refused?: string }[];
     /** The engine's preview did not complete, and no resource's error explains why: its verdicts are partial. */
     engineFailure?: string;
-    /** The objects the engine's preview stopped on (an error of their own): what it does to the rest is not known. */
+    /** The objects the engine's preview stopped on (an error of their own); the rest is read past them (./engine). */
     engineStoppedAt: string[];
+    /** Per object the preview stopped on: the managers and fields an unforced apply conflicts with, and the errors. */
+    conflicts: { cluster: string; object: string; conflicts: Conflict[]; errors: string[] }[];
 }
 
 /** A field only co-owned at the program's value is no drift: the object is as the program declares it. */
-const differs = (d: ObjectDrift) => d.changes.some((c) => c.fields.some((f) => f.state !== "same"));
+export const differs = (d: ObjectDrift) => d.changes.some((c) => c.fields.some((f) => f.state !== "same"));
 
 /** 0: no drift; 2: drift (a change by hand, a missing object, an object the program does not manage); 1: unknown. */
 export function exitCode(r: DriftReport): number {
@@ -52,6 +62,7 @@ export function exitCode(r: DriftReport): number {
 
 const STATE_TEXT: Record<DriftedField["state"], string> = {
     added: "added outside the program: pulumi up leaves it in place (the procedure below removes it)",
+    items: "items appended outside the program to a list it sets: pulumi up leaves them in place (the procedure below removes them)",
     // A plain up compares the program with the state, not the cluster: only an up that refreshes first sees the edit.
     changed: "the program declares another value: pulumi up --refresh sets the program's value back",
     same: "the program declares the same value: no change, but it is co-owned",
@@ -62,7 +73,8 @@ function fieldLine(f: DriftedField): string {
     const what = f.replace
         ? `the program declares another value: pulumi up --refresh REPLACES the object (delete, then create): ${f.replace}`
         : STATE_TEXT[f.state];
-    return `      ${f.path}${f.whole ? " (whole item)" : ""}: ${what}`;
+    const items = f.extra ? ` [hand-added items at ${f.extra.join(", ")}]` : "";
+    return `      ${f.path}${f.whole ? " (whole item)" : ""}${items}: ${what}`;
 }
 
 const nextLine = (n: NextStep) =>
@@ -70,7 +82,12 @@ const nextLine = (n: NextStep) =>
     `${n.paths.length > 0 ? ` at ${n.paths.join(", ")}` : ""}` +
     (n.errors.length > 0 ? `; the preview stopped on it: ${n.errors.join(" / ")}` : "");
 
-/** The commands that restore the program's state, in the order they must run. */
+/**
+ * The commands that restore the program's state, in the order they must run. Each changes what the next report
+ * reads: the patches take off what no up removes; the up sets what the program declares, forced where another
+ * manager holds a field the program sets (an unforced apply stops on that conflict, the preview too); a forced up is
+ * followed by an unforced one, which puts the providers' patch-force switch (recorded in the state) back.
+ */
 export function procedure(r: DriftReport): string[] {
     const steps: string[] = [];
     for (const m of r.removals)
@@ -79,24 +96,45 @@ export function procedure(r: DriftReport): string[] {
                 ? `${m.command}    # takes off what others added to ${m.object} (dry-run accepted by the API server)`
                 : `# ${m.object} on cluster ${m.cluster}: no command printed, ${m.refused}: remove the fields marked "added" above by hand`,
         );
-    // Another manager holds a field the program sets with another value: an unforced apply stops on the conflict.
-    const contested = r.drifted.some((d) =>
-        d.changes.some((c) => c.fields.some((f) => f.state === "changed" || f.state === "secret")),
+    const contested =
+        r.conflicts.some((c) => c.conflicts.length > 0) ||
+        r.drifted.some((d) =>
+            d.changes.some((c) => c.fields.some((f) => f.state === "changed" || f.state === "secret")),
+        );
+    const up =
+        contested ||
+        r.drifted.some((d) => d.next) ||
+        r.restored.length > 0 ||
+        r.missing.length > 0 ||
+        r.engineStoppedAt.length > 0;
+    if (!up) return steps;
+    // A stop that is neither a conflict nor taken off by a patch above: the up applies everything else past it.
+    const patched = new Set(r.removals.filter((m) => m.command).map((m) => m.object));
+    const unexplained = r.conflicts.some((c) => c.conflicts.length === 0 && !patched.has(c.object));
+    const flags = `--refresh${unexplained ? " --continue-on-error" : ""} --stack ${r.stack}`;
+    if (!contested) {
+        steps.push(
+            `pulumi up ${flags}    # sets what the program declares; then npm run drift -- --stack ${r.stack} again`,
+        );
+        return steps;
+    }
+    const holders = [
+        ...new Set([
+            ...r.conflicts.flatMap((c) => c.conflicts.map((x) => x.manager)),
+            ...r.drifted.flatMap((d) =>
+                d.changes.filter((c) => c.fields.some((f) => f.state === "changed")).map((c) => c.manager),
+            ),
+        ]),
+    ];
+    steps.push(
+        `PULUMI_K8S_ENABLE_PATCH_FORCE=true pulumi up ${flags}    # takes back the fields ${holders.join(", ") || "others"} hold (forced: an unforced apply stops on the conflict)`,
+        `pulumi up --refresh --stack ${r.stack}    # unforced: puts the providers' patch-force switch back; then npm run drift -- --stack ${r.stack} again`,
     );
-    const up = contested || r.drifted.some((d) => d.next) || r.restored.length > 0 || r.missing.length > 0;
-    // A preview that stopped said nothing of what comes after: once the commands above ran, drift asks again.
-    if (r.engineStoppedAt.length > 0)
-        steps.push(
-            `npm run drift -- --stack ${r.stack}    # the engine's preview stopped at ${r.engineStoppedAt.join(", ")}: run it again for the rest before any up`,
-        );
-    else if (up)
-        steps.push(
-            contested
-                ? `PULUMI_K8S_ENABLE_PATCH_FORCE=true pulumi up --refresh --stack ${r.stack}    # takes back the fields others changed (forced: they hold them now); then npm run drift -- --stack ${r.stack} again`
-                : `pulumi up --refresh --stack ${r.stack}    # sets what the program declares; then npm run drift -- --stack ${r.stack} again`,
-        );
     return steps;
 }
+
+const dependentLines = (ds: readonly { workload: string; reads: string; effect: string }[] = []) =>
+    ds.map((d) => `  read by ${d.workload} (${d.reads}): ${d.effect}, until the procedure runs`);
 
 /** The report as text: one block per drifted object, then the objects the program does not manage. */
 export function renderReport(r: DriftReport): string {
@@ -111,6 +149,7 @@ export function renderReport(r: DriftReport): string {
             `  system ${o.system}; runbook step: ${d.steps.length > 0 ? d.steps.join("; ") : "none names it"}`,
         );
         if (d.next) lines.push(nextLine(d.next));
+        lines.push(...dependentLines(d.dependents));
         for (const c of d.changes) {
             lines.push(
                 `  by ${c.manager} (${c.operation}${c.subresource ? ` of /${c.subresource}` : ""}${c.time ? ` at ${c.time}` : ""}):`,
@@ -123,11 +162,26 @@ export function renderReport(r: DriftReport): string {
             `${d.object}${d.cluster ? ` on cluster ${d.cluster}` : ""}${d.system ? ` (system ${d.system})` : ""}: no other manager wrote it, yet the engine changes it:` +
                 " a field removed by hand or written under the program's own manager name, or it reads a replaced object",
             nextLine(d),
+            ...dependentLines(d.dependents),
         );
     }
     for (const m of r.missing)
         lines.push(
             `${m.object} on cluster ${m.cluster} (system ${m.system}): in the state, gone from the cluster: pulumi up --refresh creates it again (a plain up trusts the state and does not)`,
+            ...dependentLines(m.dependents),
+        );
+    for (const c of r.conflicts)
+        lines.push(
+            c.conflicts.length > 0
+                ? `${c.object} on cluster ${c.cluster}: the engine's preview stops on it, a server-side-apply conflict with ` +
+                      c.conflicts
+                          .map((x) => `${x.manager} over ${x.fields.join(", ") || "its fields"}`)
+                          .join("; ") +
+                      ": the forced up below takes the program's fields back (every other object was read past it)"
+                : `${c.object} on cluster ${c.cluster}: the engine's preview stops on it (${c.errors.join(" / ")}): ` +
+                      (r.removals.some((m) => m.object === c.object && m.command)
+                          ? "the patch below takes off what the API server refuses"
+                          : "the up below applies everything else past it"),
         );
     if (r.unmanaged.length > 0) {
         lines.push(

@@ -2,11 +2,12 @@ import { KubeError, describeError } from "../adopt/kube";
 import { pool } from "../cli/pool";
 import { RunbookTable } from "../conformance/schema";
 import { objectDrift } from "./analyse";
-import { EnginePreview, EngineStep, changes, replaces } from "./engine";
+import { dependentsOf } from "./dependents";
+import { EnginePreview, EngineStep, changes, conflictsIn, replaces } from "./engine";
 import { LiveCluster } from "./kube";
 import { ClusterController, CLUSTER_CONTROLLERS } from "./managers";
-import { removalPatch, patchCommand } from "./procedure";
-import { DriftReport, NextStep } from "./report";
+import { itemRemovals, removalPatch, patchCommand } from "./procedure";
+import { DriftReport, NextStep, differs } from "./report";
 import { ManagedObject, describeObject } from "./state";
 import { runbookSteps } from "./steps";
 import { exclusions, LiveObject, resourceKey, unmanagedObjects } from "./unmanaged";
@@ -41,11 +42,13 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
         unreachable: [],
         removals: [],
         engineStoppedAt: [],
+        conflicts: [],
         // A preview stopped by a resource's own error (an apply conflict) still says what it planned for the rest.
         ...(input.preview.failure && ![...input.preview.steps.values()].some((s) => s.errors.length > 0)
             ? { engineFailure: input.preview.failure }
             : {}),
     };
+    const readers = dependentsOf(input.objects);
     const clusters = [
         ...new Set([...input.ownedNamespaces.keys(), ...input.objects.map((o) => o.cluster)]),
     ].sort();
@@ -62,7 +65,12 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
             for (const { o, live: l } of seen) {
                 keys.add(`${o.kind}/${o.namespace ?? ""}/${o.name}`);
                 if (!l) {
-                    report.missing.push({ cluster, object: describeObject(o), system: o.system });
+                    report.missing.push({
+                        cluster,
+                        object: describeObject(o),
+                        system: o.system,
+                        dependents: readers(o, "missing"),
+                    });
                     continue;
                 }
                 const uid = (l.metadata as { uid?: string }).uid;
@@ -70,20 +78,60 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
                 const step = input.preview.steps.get(o.urn);
                 const drift = objectDrift(o, l, step, controllers);
                 const next = changes(step) ? nextStep(step!) : undefined;
+                const errors = step?.errors ?? [];
+                const conflicts = errors.flatMap(conflictsIn);
+                if (errors.length > 0)
+                    report.conflicts.push({
+                        cluster,
+                        object: describeObject(o),
+                        // The diagnostic names them; without it, the managers holding fields the program sets.
+                        conflicts:
+                            conflicts.length > 0
+                                ? conflicts
+                                : (drift?.changes ?? [])
+                                      .map((c) => ({
+                                          manager: c.manager,
+                                          fields: c.fields
+                                              .filter((f) => f.state === "changed")
+                                              .map((f) => f.path),
+                                      }))
+                                      .filter((c) => c.fields.length > 0)
+                                      .concat(
+                                          // A conflict the message does not detail is still one: the forced up ends it.
+                                          errors.some((e) => /\bconflicts?\b/i.test(e)) &&
+                                              !drift?.changes.some((c) =>
+                                                  c.fields.some((f) => f.state === "changed"),
+                                              )
+                                              ? [{ manager: "another field manager", fields: [] }]
+                                              : [],
+                                      ),
+                        errors,
+                    });
+                const dependents = readers(o, "changed");
                 if (drift) {
                     report.drifted.push({
                         ...drift,
                         ...(next ? { next } : {}),
                         steps: runbookSteps(input.tables, o, input.stack),
+                        ...(differs(drift) ? { dependents } : {}),
                     });
-                    const added = drift.changes.flatMap((c) => c.fields).filter((f) => f.state === "added");
+                    const fields = drift.changes.flatMap((c) => c.fields);
+                    const added = fields.filter((f) => f.state === "added");
+                    const appended = fields.filter((f) => f.extra && f.state !== "same");
                     // A replace makes the object anew: what others added goes with the old one.
-                    if (added.length > 0 && !replaces(step)) {
-                        const ops = removalPatch(
-                            l,
-                            added.map((f) => f.steps),
-                            step?.inputs ?? o.inputs,
-                        );
+                    if ((added.length > 0 || appended.length > 0) && !replaces(step)) {
+                        const keyed =
+                            added.length > 0
+                                ? removalPatch(
+                                      l,
+                                      added.map((f) => f.steps),
+                                      step?.inputs ?? o.inputs,
+                                  )
+                                : [];
+                        const ops = keyed && [
+                            ...keyed,
+                            ...appended.flatMap((f) => itemRemovals(l, f.steps, f.extra!)),
+                        ];
                         report.removals.push(await provedRemoval(live, o, ops, input.kubectl(cluster)));
                     }
                 } else if (next) {
@@ -93,6 +141,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
                         object: describeObject(o),
                         system: o.system,
                         ...next,
+                        dependents,
                     });
                 }
             }

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { KubeError } from "../../adopt/kube";
 import { KubeObject } from "../../adopt/model";
 import { LiveCluster } from "../../drift/kube";
-import { exitCode, renderReport } from "../../drift/report";
+import { exitCode, procedure, renderReport } from "../../drift/report";
 import { EnginePreview, EngineStep } from "../../drift/engine";
 import { checkDrift } from "../../drift/run";
 import { Checkpoint, managedObjects } from "../../drift/state";
@@ -252,12 +252,20 @@ describe("drift: the check over a stack", () => {
         );
         assert.equal(exitCode(conflict), 2);
         assert.match(renderReport(conflict), /the preview stopped on it: Apply failed with 1 conflict/);
-        // What the engine would do after the stop is unknown: no up is printed, drift runs again first.
+        // The stop is a finding with its own step, never "run drift again": the forced up ends the conflict, then
+        // an unforced one puts the patch-force switch back.
         assert.match(
             renderReport(conflict),
-            /npm run drift -- --stack local +# the engine's preview stopped at ConfigMap cms-dials-local\/backend-nginx-conf/,
+            /ConfigMap cms-dials-local\/backend-nginx-conf on cluster local-openshift: the engine's preview stops on it, a server-side-apply conflict/,
         );
-        assert.doesNotMatch(renderReport(conflict), /pulumi up --refresh --stack/);
+        assert.deepEqual(
+            procedure(conflict).map((l) => l.split("    #")[0]),
+            [
+                "PULUMI_K8S_ENABLE_PATCH_FORCE=true pulumi up --refresh --stack local",
+                "pulumi up --refresh --stack local",
+            ],
+        );
+        assert.doesNotMatch(renderReport(conflict), /npm run drift -- --stack local +#/);
         const gone = await checkDrift(input(fakeCluster([]), engineSays({ op: "create" })));
         assert.match(renderReport(gone), /gone from the cluster: pulumi up --refresh creates it again/);
     });
