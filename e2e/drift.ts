@@ -15,6 +15,10 @@ export interface HandEdit {
     label: string;
     /** kubectl arguments (the namespace is added). */
     edit: string[];
+    /** kubectl commands run first, in order (the revisions a rollout undo goes back to). */
+    before?: string[][];
+    /** The object's namespace when not {@link DRIFT_NAMESPACE}. */
+    namespace?: string;
     /** `Kind namespace/name` as the report names the object. */
     object: string;
     /** The field manager kubectl records for the command. */
@@ -25,13 +29,19 @@ export interface HandEdit {
      * What the report must say: a field's verdict (`replace`: the engine replaces the object), `unmanaged` for an
      * object made by hand, `restored` for what only the engine's preview sees, `missing` for an object deleted.
      */
-    state: FieldState | "replace" | "unmanaged" | "restored" | "missing";
+    state: FieldState | "replace" | "unmanaged" | "restored" | "missing" | "conflict";
     /** For an object made by hand: the operator's decision after review (the report never deletes). */
     remove?: string[];
     /** For a hand-made RBAC object: what the report must say it grants. */
     grants?: RegExp;
-    /** Its verdict is the engine's preview's alone: known once the preview completes (no earlier stop). */
+    /** Its verdict is the engine's preview's alone (drift reads the preview past every object it stops on). */
     engine?: boolean;
+}
+
+/** The edits' commands, in order, with their namespaces. */
+export function editCommands(e: HandEdit): string[][] {
+    const ns = ["-n", e.namespace ?? DRIFT_NAMESPACE];
+    return [...(e.before ?? []), e.edit].map((c) => [...c, ...ns]);
 }
 
 /** What the edits read from the cluster first. */
@@ -45,7 +55,7 @@ export interface LiveValues {
     indexerReplicas: number;
 }
 
-/** The fifteen edits; `live` holds what they read from the cluster. */
+/** The fifteen edits and the three controls of issue 87; `live` holds what they read from the cluster. */
 export function handEdits(live: LiveValues): HandEdit[] {
     const ns = DRIFT_NAMESPACE;
     return [
@@ -215,6 +225,45 @@ export function handEdits(live: LiveValues): HandEdit[] {
             field: /.*/,
             state: "missing",
         },
+        // Issue 87's controls: each named in the first round with a verdict the next step makes true.
+        {
+            label: "kubectl rollout undo",
+            before: [
+                ["set", "image", "deployment/tracker-bulk", "*=quay.io/hand/tracker:1"],
+                ["set", "image", "deployment/tracker-bulk", "*=quay.io/hand/tracker:2"],
+            ],
+            edit: ["rollout", "undo", "deployment/tracker-bulk"],
+            object: `Deployment ${ns}/tracker-bulk`,
+            // Like kubectl scale, rollout undo sends no --field-manager: the API server names the user agent.
+            manager: "kubectl",
+            field: /^spec\.template\.spec\.containers\[name=[^\]]+\]\.image$/,
+            state: "conflict",
+        },
+        {
+            label: "an env var the program sets removed from a StatefulSet",
+            edit: ["set", "env", "statefulset/packit-worker", "CELERY_RETRY_LIMIT-"],
+            namespace: "packit-dev",
+            object: "StatefulSet packit-dev/packit-worker",
+            manager: "",
+            field: /env/,
+            state: "restored",
+            engine: true,
+        },
+        {
+            label: "an ingress rule added to a NetworkPolicy the program owns",
+            edit: [
+                "patch",
+                "networkpolicy",
+                "allow-to-frontend",
+                "--type=json",
+                "-p",
+                '[{"op":"add","path":"/spec/ingress/-","value":{"from":[{"ipBlock":{"cidr":"0.0.0.0/0"}}]}}]',
+            ],
+            object: `NetworkPolicy ${ns}/allow-to-frontend`,
+            manager: "kubectl-patch",
+            field: /^spec\.ingress$/,
+            state: "items",
+        },
         {
             label: "a NetworkPolicy deleted",
             edit: ["delete", "networkpolicy", "allow-to-redis-web-cache"],
@@ -249,6 +298,22 @@ export function runDrift(
     return { code: res.status ?? -1, out: `${res.stdout}${res.stderr}`, report };
 }
 
+/**
+ * A draw of `count` edits for `seed` (a linear congruential generator: the same seed, the same edits on every
+ * machine), no two on one object, so that each report line is its edit's.
+ */
+export function drawEdits(all: readonly HandEdit[], seed: number, count: number): HandEdit[] {
+    let state = seed >>> 0;
+    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const pool = [...all];
+    const out: HandEdit[] = [];
+    while (out.length < count && pool.length > 0) {
+        const [e] = pool.splice(Math.floor(next() * pool.length), 1);
+        if (!out.some((o) => o.object === e.object)) out.push(e);
+    }
+    return out;
+}
+
 /** How the report shows one edit, or why it does not: `undefined` when it shows it as expected. */
 export function reportedProblem(report: DriftReport, e: HandEdit): string | undefined {
     if (e.state === "unmanaged") {
@@ -264,6 +329,17 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
         return report.missing.some((m) => m.object === e.object)
             ? undefined
             : `${e.label}: ${e.object} not missing`;
+    if (e.state === "conflict") {
+        const c = report.conflicts.find((x) => x.object === e.object);
+        if (!c) return `${e.label}: ${e.object} not named as a conflict of the preview`;
+        const m = c.conflicts.find((x) => x.manager === e.manager);
+        if (!m)
+            return `${e.label}: conflicts with ${c.conflicts.map((x) => x.manager).join(", ")}, not ${e.manager}`;
+        const fields = m.fields.map((f) => f.replace(/^\./, "").replace(/"/g, ""));
+        return fields.some((f) => e.field.test(f))
+            ? undefined
+            : `${e.label}: conflict fields ${m.fields.join(", ")}`;
+    }
     if (e.state === "restored") {
         const r = report.restored.find((x) => x.object === e.object);
         if (!r) return `${e.label}: ${e.object} not among what only the engine sees`;
