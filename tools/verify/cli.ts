@@ -1,0 +1,75 @@
+import { parseFlags, required, runTool, UsageError } from "../cli/args";
+import { readStackFile } from "../plan/stackfile";
+
+// `npm run verify -- --stack <stack>`: the runbooks' post-deploy checks over the systems the stack deploys, read-only:
+// a GET to each public host, the certificate it serves against the one deployed, its DNS answer, Packit's /metrics
+// refusing a push, Prow's hook taking a signed ping and refusing a wrong HMAC, Callysto's hub API and announcement.
+// One line per check (PASS/FAIL/SKIP, what it saw, the runbook step); exit 1 on any failure, naming the steps to take.
+// Secrets are read by key from the stack config (the certificates and the HMAC) and never printed.
+
+const USAGE =
+    "usage: npm run verify -- --stack <stack> [--dns-server <ip[:port]>] [--expiry-days <n>] [--timeout <ms>]\n";
+
+async function main(): Promise<number> {
+    const flags = parseFlags(
+        process.argv.slice(2),
+        {
+            stack: { type: "string" },
+            "dns-server": { type: "string" },
+            "expiry-days": { type: "string" },
+            timeout: { type: "string" },
+        },
+        USAGE,
+    );
+    const stack = required(flags.stack, "--stack", USAGE);
+    const number = (flag: string, v: string | undefined, otherwise: number) => {
+        if (v === undefined) return otherwise;
+        if (!/^[0-9]+$/.test(v)) throw new UsageError(`--${flag} ${v}: expected a whole number`, USAGE);
+        return Number(v);
+    };
+    const expiryDays = number("expiry-days", flags["expiry-days"], 14);
+    const timeoutMs = number("timeout", flags.timeout, 10_000);
+    const root = process.cwd();
+    const values = readStackFile(stack, root).values;
+    // Loaded here: the program and the engine take seconds to load, which a usage error need not wait for.
+    const { assertFreshBuild } = await import("../../components/shared/buildFreshness");
+    assertFreshBuild();
+    const { recordWithMarkers, targetsOf } = await import("./stack");
+    const { configValue, automationStack } = await import("../engine/automation");
+    const { network } = await import("./net");
+    const { verify } = await import("./run");
+    const { exitCode, renderResults } = await import("./report");
+    const recorded = await recordWithMarkers(stack, root);
+    let state: { type: string; urn: string; outputs?: Record<string, unknown> }[] | undefined;
+    try {
+        const exported = (await (await automationStack(stack, root)).exportState()) as {
+            deployment?: { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] };
+        };
+        state = exported.deployment?.resources ?? [];
+    } catch (err) {
+        process.stderr.write(
+            `verify: the stack's state cannot be read (${(err as Error).message.split("\n")[0]}): records it wrote are not checked\n`,
+        );
+    }
+    const targets = await targetsOf({
+        stack,
+        values,
+        recorded,
+        state,
+        reader: async (key) => {
+            try {
+                return { value: await configValue(stack, root, key) };
+            } catch {
+                // The engine's message may quote the key's context, never its value; still, say only which key.
+                return { none: `secret ${key} cannot be read from the stack config` };
+            }
+        },
+    });
+    const results = await verify(targets, network({ dnsServer: flags["dns-server"], timeoutMs }), {
+        expiryDays,
+    });
+    process.stdout.write(renderResults(stack, results));
+    return exitCode(results);
+}
+
+if (require.main === module) runTool("verify", main);

@@ -1,0 +1,90 @@
+// What `verify` checks, as plain data: built from the stack (targets.ts) by the CLI, written by hand by the tests,
+// so every check runs the same against production names and against loopback stand-ins.
+
+/** The runbook step a check stands for: the facts file's runbook and the line range of its row. */
+export interface RunbookStep {
+    /** `001-packit-stream`, as facts/runbooks/ names it. */
+    runbook: string;
+    /** The row's `lines` (`"380-383"`). */
+    lines: string;
+    /** The step in the operator's words, as the row says it. */
+    step: string;
+}
+
+/** The certificate the stack deployed for a host, or why there is none to compare with. */
+export type DeployedCertificate = { pem: string; from: string } | { none: string };
+
+/** A public host of the stack: an Ingress rule's or a Route's host. */
+export interface HostTarget {
+    system: string;
+    host: string;
+    /** The path the object routes (`/hook`); `/` when it routes the whole host. */
+    path: string;
+    /** The plan object that exposes it (`Route packit-prod/nginx`). */
+    object: string;
+    certificate: DeployedCertificate;
+}
+
+/** A DNS record the stack says a name has. */
+export interface RecordTarget {
+    system: string;
+    name: string;
+    type: "A" | "AAAA";
+    addresses: string[];
+    /** Where the stack says it (`RecordSet callysto-hub-a`, `runbooks:callysto.hosts[hub].floatingIp`). */
+    from: string;
+}
+
+/** Prow's hook: a signed ping must be accepted, a wrongly signed one refused. */
+export interface HookTarget {
+    system: string;
+    host: string;
+    path: string;
+    /** The HMAC secret hook mounts (never printed); undefined with why when it cannot be read. */
+    secret: string | { none: string };
+}
+
+/** Packit's public /metrics: GET answers, a push is refused. */
+export interface MetricsTarget {
+    system: string;
+    host: string;
+    path: string;
+}
+
+/** A JupyterHub: its API answers with its version; the announcement, when the stack sets one, is on the login page. */
+export interface HubTarget {
+    system: string;
+    host: string;
+    announcement?: string;
+}
+
+/** A check the runner cannot make from outside the cluster: listed as SKIP with why. */
+export interface ClusterCheck {
+    system: string;
+    kind: "consumers" | "prowJob" | "hubPool";
+    check: string;
+    why: string;
+}
+
+export interface Targets {
+    stack: string;
+    hosts: HostTarget[];
+    records: RecordTarget[];
+    hooks: HookTarget[];
+    metrics: MetricsTarget[];
+    hubs: HubTarget[];
+    cluster: ClusterCheck[];
+}
+
+export type Outcome = "PASS" | "FAIL" | "SKIP";
+
+/** One line of the report. */
+export interface CheckResult {
+    system: string;
+    /** What was checked, with its subject (`answers https://prod.packit.dev/`). */
+    check: string;
+    step: RunbookStep;
+    outcome: Outcome;
+    /** What it saw (or, for SKIP, why it did not look). */
+    saw: string;
+}
