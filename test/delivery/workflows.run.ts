@@ -55,6 +55,10 @@ const SKIPPED: { match: (s: Step) => boolean; why: string }[] = [
         why: "reads the stack's state from its backend and the live objects from its clusters (network); tested with fakes in test/drift",
     },
     {
+        match: (s) => Boolean(s.run?.trim().startsWith("npm run verify ")),
+        why: "asks the stack's public hosts and reads its config from its backend (network, secrets); its checks are tested on loopback in tools/test/verify",
+    },
+    {
         match: (s) => Boolean(s.uses?.startsWith("pulumi/actions@")) && !s.with?.command,
         why: "installs the Pulumi CLI (network)",
     },

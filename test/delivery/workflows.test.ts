@@ -259,6 +259,49 @@ describe("GitHub workflows", () => {
         }
     });
 
+    it("runs npm run verify after every pulumi up of the deploy jobs, on the systems that job deployed", () => {
+        const wf = workflows["deploy.yml"];
+        const expected = {
+            stage: "npm run verify -- --stack stage --exclude-system callysto",
+            prod: "npm run verify -- --stack prod --exclude-system callysto",
+            "callysto-stage": "npm run verify -- --stack stage --system callysto",
+            "callysto-prod": "npm run verify -- --stack prod --system callysto",
+        };
+        assert.deepEqual(Object.keys(wf.jobs).sort(), Object.keys(expected).sort());
+        for (const [name, command] of Object.entries(expected)) {
+            const job = wf.jobs[name];
+            const up = job.steps.findIndex(
+                (s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up",
+            );
+            const verify = job.steps.findIndex((s) => s.run?.trim() === command);
+            assert.ok(up >= 0, `${name}: no pulumi up`);
+            assert.ok(verify > up, `${name}: ${command} must run after pulumi up`);
+            // Not allowed to fail quietly: a failed check fails the deploy job.
+            assert.equal(
+                (job.steps[verify] as Record<string, unknown>)["continue-on-error"],
+                undefined,
+                name,
+            );
+        }
+    });
+
+    it("runs npm run verify nightly in each drift job, and a failed check fails the job", () => {
+        const wf = workflows["drift.yml"];
+        for (const [name, selection] of [
+            ["drift", "--exclude-system callysto"],
+            ["drift-callysto", "--system callysto"],
+        ] as const) {
+            const job = wf.jobs[name];
+            const verify = job.steps.find((s) => s.id === "verify")!;
+            assert.equal(verify.run?.trim(), `npm run verify -- --stack "$STACK" ${selection}`);
+            assert.ok(
+                job.steps.some(
+                    (s) => s.if === "steps.verify.outcome == 'failure'" && s.run?.includes("exit 1"),
+                ),
+            );
+        }
+    });
+
     it("checks drift nightly with a refresh preview that expects no changes, and reports it in an issue", () => {
         const wf = workflows["drift.yml"];
         assert.ok(Array.isArray(wf.on.schedule));

@@ -8,13 +8,15 @@ import { readStackFile } from "../plan/stackfile";
 // Secrets are read by key from the stack config (the certificates and the HMAC) and never printed.
 
 const USAGE =
-    "usage: npm run verify -- --stack <stack> [--dns-server <ip[:port]>] [--expiry-days <n>] [--timeout <ms>]\n";
+    "usage: npm run verify -- --stack <stack> [--system <system>]... [--exclude-system <system>]... [--dns-server <ip[:port]>] [--expiry-days <n>] [--timeout <ms>]\n";
 
 async function main(): Promise<number> {
     const flags = parseFlags(
         process.argv.slice(2),
         {
             stack: { type: "string" },
+            system: { type: "string", multiple: true },
+            "exclude-system": { type: "string", multiple: true },
             "dns-server": { type: "string" },
             "expiry-days": { type: "string" },
             timeout: { type: "string" },
@@ -56,6 +58,9 @@ async function main(): Promise<number> {
         values,
         recorded,
         state,
+        // The hosted runner verifies what it deployed; Callysto is verified from clavius, where it deploys from.
+        only: flags.system,
+        except: flags["exclude-system"],
         reader: async (key) => {
             try {
                 return { value: await configValue(stack, root, key) };

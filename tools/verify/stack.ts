@@ -51,13 +51,16 @@ export interface StackInputs {
     reader: SecretReader;
     /** The state's resources, when it could be read (Designate records with the addresses the cloud gave). */
     state?: readonly { type: string; urn: string; outputs?: Record<string, unknown> }[];
+    /** Only these systems (`--system`), and not these (`--exclude-system`). */
+    only?: readonly string[];
+    except?: readonly string[];
 }
 
 export async function targetsOf(s: StackInputs): Promise<Targets> {
     const systems = verifiedSystems(
         s.values,
         SYSTEMS.map((d) => d.section),
-    );
+    ).filter((x) => (!s.only?.length || s.only.includes(x)) && !s.except?.includes(x));
     const hosts = await hostTargets(s.recorded, systems, s.reader);
     const callysto = systems.includes("callysto")
         ? callystoTargets(s.values.callysto as Parameters<typeof callystoTargets>[0])
