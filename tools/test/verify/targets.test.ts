@@ -1,0 +1,101 @@
+import { strict as assert } from "assert";
+import { repoRoot } from "../../root";
+import { allSteps, stepOf } from "../../verify/steps";
+import { recordWithMarkers, targetsOf } from "../../verify/stack";
+import { verifiedSystems } from "../../verify/systems";
+import { readStackFile } from "../../plan/stackfile";
+import { Targets } from "../../verify/model";
+
+// What verify derives from a committed stack, offline: the hosts of its Ingresses and Routes, the certificate
+// deployed for each (read by config key, only the keys it needs), Packit's /metrics, Prow's hook and its HMAC key.
+
+const FULLCHAIN = "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n";
+
+describe("verify's targets of the prod stack", function () {
+    let targets: Targets;
+    const asked: string[] = [];
+    before(async function () {
+        this.timeout(120_000);
+        const root = repoRoot();
+        targets = await targetsOf({
+            stack: "prod",
+            values: readStackFile("prod", root).values,
+            recorded: await recordWithMarkers("prod", root),
+            reader: async (key) => {
+                asked.push(key);
+                return key.endsWith("fullchain-pem") ? { value: FULLCHAIN } : { value: `value-of-${key}` };
+            },
+        });
+    });
+
+    it("takes every host of the plan's Ingresses and Routes, with its path", () => {
+        const hosts = targets.hosts.map((h) => `${h.system} ${h.host}${h.path}`);
+        for (const h of [
+            "packit workers.packit.dev/",
+            "packit prod.packit.dev/",
+            "stream prod.stream.packit.dev/",
+            "prow prow.ci.kubevirt.io/hook",
+            "prow prow.ci.kubevirt.io/gcsweb",
+            "dials cmsdials.web.cern.ch/",
+            "dials cmsdials-api.web.cern.ch/",
+            "callysto hub.callysto.ca/hub/login",
+        ])
+            assert.ok(hosts.includes(h), `${h} missing from ${hosts.join(", ")}`);
+    });
+
+    it("compares Packit's served certificate with the stack's secret, Prow's with nothing it holds", () => {
+        const packit = targets.hosts.find((h) => h.host === "prod.packit.dev")!;
+        assert.deepEqual(packit.certificate, {
+            pem: FULLCHAIN,
+            from: "Secret packit-prod/packit-secrets fullchain.pem",
+        });
+        const prow = targets.hosts.find((h) => h.host === "prow.ci.kubevirt.io")!;
+        assert.match("none" in prow.certificate ? prow.certificate.none : "", /cert-manager/);
+        const dials = targets.hosts.find((h) => h.host === "cmsdials.web.cern.ch")!;
+        assert.match("none" in dials.certificate ? dials.certificate.none : "", /router's default/);
+    });
+
+    it("signs Prow's ping with prow-hmac-token, checks Packit's /metrics, and reads no other secret", () => {
+        assert.deepEqual(targets.hooks, [
+            {
+                system: "prow",
+                host: "prow.ci.kubevirt.io",
+                path: "/hook",
+                secret: "value-of-prow-hmac-token",
+            },
+        ]);
+        assert.deepEqual(targets.metrics, [
+            { system: "packit", host: "workers.packit.dev", path: "/metrics" },
+        ]);
+        assert.deepEqual([...new Set(asked)].sort(), [
+            "packit-packit-secrets-fullchain-pem",
+            "prow-hmac-token",
+            "stream-packit-secrets-fullchain-pem",
+        ]);
+    });
+
+    it("checks Callysto's production address where the stack file states it", () => {
+        assert.deepEqual(
+            targets.records.map((r) => `${r.name} ${r.type} ${r.addresses.join(",")}`),
+            ["hub.callysto.ca A 162.246.156.97"],
+        );
+    });
+});
+
+describe("verify's systems and steps", () => {
+    it("verifies enabled systems only, and leaves out one marked staged", () => {
+        const values = {
+            a: { enabled: true },
+            b: { enabled: false },
+            c: { enabled: true, staged: true },
+            d: {},
+        };
+        assert.deepEqual(verifiedSystems(values, ["a", "b", "c", "d", "e"]), ["a"]);
+    });
+
+    it("names an existing runbook row for every check it runs or lists", () => {
+        for (const { kind, system } of allSteps())
+            assert.ok(stepOf(kind, system).step.length > 0, `${kind} ${system}`);
+        assert.throws(() => stepOf("hook", "dials"), /no runbook step for hook in dials/);
+    });
+});
