@@ -5,6 +5,7 @@ import { stackTier } from "./system";
 import { canonicalApiServer } from "./clusterIdentity";
 import { clusterScopedProblem, hostPatternProblem } from "./ownership";
 import { CA_FINGERPRINT_ASK, KUBE_SYSTEM_UID_ASK } from "./clusterPinCommands";
+import { runningReleasesSchema } from "./releaseGate";
 
 /** An API server names one cluster: `host`, `host:port` or an https:// URL (clusterIdentity.ts). */
 function apiServerProblem(value: string): string | undefined {
@@ -86,6 +87,10 @@ export const clustersSchema = z.record(
             description:
                 "First deploy onto a cluster where the objects already exist: the provider updates an existing object instead of failing with AlreadyExists (`upsertExistingObjects`), its fields forced over the managers that hold them today (`enablePatchForce`), as `npm run adopt`'s dry run applies them. Switch it off after that deploy.",
             example: "false",
+        }),
+        running: runningReleasesSchema.optional().meta({
+            description:
+                "The release each image runs today, per system and image (`{ dials: { backend: v1.12.0 } }`), as the operator read it: while `adoptExisting` is on, `pulumi up` refuses an image without one and a pin older than it (components/config/releaseGate.ts).",
         }),
         skipIngressAwait: z.boolean().default(false).meta({
             description:

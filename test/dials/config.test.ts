@@ -41,7 +41,18 @@ describe("dials config checks", () => {
             const dials = dialsSection(values);
             const clusters = values.clusters as Record<string, Record<string, unknown>>;
             const cluster = dials.cluster ?? "cern-paas";
-            clusters[cluster] = { ...clusters[cluster], adoptExisting: true };
+            // The running releases recorded (the release gate, test/dials/releaseGate.test.ts): this test is the drain.
+            const release = dials.images.tag;
+            const running = {
+                dials: {
+                    etl: release,
+                    backend: release,
+                    frontend: release,
+                    "nginx-unprivileged": "1.27.4",
+                    "redis-7-c9s": "7.2.4",
+                },
+            };
+            clusters[cluster] = { ...clusters[cluster], adoptExisting: true, running };
             if (drained !== undefined) dials.workersDrained = drained;
         };
         for (const stack of ["stage", "prod"] as const) {

@@ -5,7 +5,7 @@ import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
-import { imageChangeLines } from "./imageChanges";
+import { RunningByCluster, blocksUp, imageChangeLines, imageChanges } from "./imageChanges";
 import { withStack, withStackInText } from "../../components/config/problems";
 import {
     BLOCKING,
@@ -63,6 +63,8 @@ export interface Report extends ClusterResult {
         /** Services the program does not manage that would be left without pods (blocking). */
         strandedServices: number;
     };
+    /** The running releases the stack records per cluster (`clusters.<cluster>.running`), read with the live tags. */
+    running: RunningByCluster;
     /** Findings and missing prerequisites that stop the first deploy. */
     blocking: number;
 }
@@ -90,19 +92,23 @@ export function buildReport(
     findings: readonly Finding[],
     leftBehind: readonly LeftBehind[],
     openstack: readonly CloudResource[],
-    clusters: Partial<ClusterResult> & { unreachable?: readonly Unreachable[] } = {},
+    clusters: Partial<ClusterResult> & {
+        unreachable?: readonly Unreachable[];
+        running?: RunningByCluster;
+    } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
     for (const f of findings) counts[f.verdict]++;
     const prerequisites = sorted(clusters.prerequisites, byId);
     const missing = prerequisites.filter((p) => p.state === "missing").length;
-    const running = listedCount(findings, "leftRunning");
+    const leftRunning = listedCount(findings, "leftRunning");
     const stranded = listedCount(findings, "strandedServices");
     const databases = sorted(clusters.databases, (d) => `${d.namespace}/${d.server}`);
     const takeoversBlocked = databases.filter((d) => d.problems.length > 0).length;
     const quotas = sorted(clusters.quotas, (q) => `${q.namespace}/${q.quota}`);
     const placements = sorted(clusters.placements, (p) => `${p.namespace}/${p.workload}`);
     const layouts = sorted(clusters.layouts, (l) => l.system);
+    const running = clusters.running ?? {};
     return {
         stack,
         findings: sorted(findings, byId),
@@ -122,13 +128,15 @@ export function buildReport(
             leftBehind: leftBehind.length,
             managedAlsoElsewhere: findings.filter((f) => (f.otherManagers ?? []).length > 0).length,
             prerequisitesMissing: missing,
-            leftRunning: running,
+            leftRunning,
             strandedServices: stranded,
         },
+        running,
         blocking:
             findings.filter((f) => BLOCKING.includes(f.verdict)).length +
+            imageChanges(findings, running).filter(blocksUp).length +
             missing +
-            running +
+            leftRunning +
             stranded +
             takeoversBlocked +
             quotas.filter((q) => q.state === "blocking").length +
@@ -298,7 +306,7 @@ export function renderReport(report: Report): string {
                 report.stack,
             ),
         );
-        lines.push(...imageChangeLines(findings));
+        lines.push(...imageChangeLines(findings, report.stack, report.running ?? {}));
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));

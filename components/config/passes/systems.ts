@@ -3,10 +3,11 @@ import { imageVerdicts, systemImages } from "../unconfirmedImage";
 import { isLocalStack } from "../identity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
+import { releaseGateProblems } from "../releaseGate";
 import { ClustersConfig } from "../program";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
 import { ConfigSource } from "../source";
-import { SectionBase, StackTier, checkOutcome } from "../system";
+import { SectionBase, StackTier, checkOutcome, takesOver } from "../system";
 import { SystemDefinition } from "../systemDefinition";
 import { ForeignKeys } from "./foreign";
 import { Passed } from "./pass";
@@ -117,12 +118,36 @@ export function checkSystem(
     const stopped = new Set(unconfirmed.map((p) => p.key));
     const marked = local ? [] : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
     const router = def.target === "kubernetes" ? ingressNamespaceProblems(cfg.cluster, input.clusters) : [];
-    const own = [...unconfirmed, ...marked, ...router];
+    const own = [...unconfirmed, ...marked, ...router, ...releaseGate(def, cfg, outcome.section, input)];
     return {
         ...outcome,
         problems: [...outcome.problems, ...own],
         passable: (p) => (own.includes(p) ? !!p.placeholder : outcome.passable(p)),
     };
+}
+
+/** A takeover never rolls production back: the release gate (../releaseGate) over every image the system runs. */
+function releaseGate(
+    def: SystemDefinition,
+    cfg: SectionBase,
+    checked: SectionBase | undefined,
+    input: { tier?: StackTier; clusters: ClustersConfig },
+): ConfigProblem[] {
+    const cluster = cfg.cluster;
+    if (
+        def.target !== "kubernetes" ||
+        cluster === undefined ||
+        !takesOver(input.clusters, cluster, input.tier)
+    )
+        return [];
+    const declared = checked !== undefined ? (def.images?.(checked) ?? []) : [];
+    return releaseGateProblems({
+        section: def.section,
+        cluster,
+        namespaces: def.namespaces(cfg).map((n) => n.namespace),
+        uses: systemImages(def.section, cfg, declared),
+        running: input.clusters[cluster]?.running,
+    });
 }
 
 /** What the confirmation rule says of every image an enabled system deploys, declared ones included. */

@@ -1,3 +1,5 @@
+import { readStackFile } from "../../plan/stackfile";
+import { RunningByCluster } from "../../adopt/imageChanges";
 import { ClusterApi, KubeError, Scope } from "../../adopt/kube";
 import { DesiredObject, KubeObject, objectId } from "../../adopt/model";
 import { Report, buildReport } from "../../adopt/report";
@@ -176,8 +178,30 @@ export async function liveReport(
     live: LiveSystem,
     desired: readonly DesiredObject[],
     options: FakeOptions = { openshift: true },
+    running: RunningByCluster = {},
 ): Promise<Report> {
     const api = new FakeCluster(liveObjects(live), options);
     const r = await inspectCluster(cluster, desired, api, 8, new Map(), { production: true });
-    return buildReport("prod", r.findings, r.leftBehind, [], r);
+    return buildReport("prod", r.findings, r.leftBehind, [], { ...r, running });
+}
+
+/**
+ * DIALS' running releases recorded as the committed prod stack pins them (Redis and nginx by their version labels):
+ * for the tests of other concerns than the release gate, whose own tests (imageChanges, liveDialsToday,
+ * test/dials/releaseGate) record what each fixture runs.
+ */
+export function dialsRecordedAtPin(): RunningByCluster {
+    const dials = readStackFile("prod").values.dials as { cluster: string; images: { tag: string } };
+    const tag = dials.images.tag;
+    return {
+        [dials.cluster]: {
+            dials: {
+                etl: tag,
+                backend: tag,
+                frontend: tag,
+                "nginx-unprivileged": "1.27.4",
+                "redis-7-c9s": "7.2.4",
+            },
+        },
+    };
 }

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { imageChangeLines, imageChanges } from "../../adopt/imageChanges";
+import { blocksUp, imageChangeLines, imageChanges } from "../../adopt/imageChanges";
 import { Finding } from "../../adopt/model";
-import { renderReport } from "../../adopt/report";
+import { buildReport, exitCode, renderReport } from "../../adopt/report";
 import { liveReport } from "./fixtures";
 import { PROW_TODAY } from "../../../test/fixtures/live/prowToday";
 import { inNamespaces, systemObjects } from "../../../test/fixtures/live/program";
@@ -86,6 +86,42 @@ describe("adopt: the first up's image changes (tools/adopt/imageChanges.ts)", ()
         ]);
         assert.deepEqual([bare.older, bare.liveUnknown], [false, true]);
         assert.deepEqual(imageChangeLines([finding([])]), []);
+    });
+
+    it("never rolls back: an older pin or an unknown, unrecorded live release blocks the report (exit 2); a record tells the release of a floating tag", () => {
+        const change = (old: string, now: string) =>
+            finding([{ path: "spec.template.spec.containers[web].image", old, new: now }]);
+        const report = (f: Finding, running = {}) => buildReport("prod", [f], [], [], { running });
+        // A live release newer than the pin: blocked, named OLDER.
+        const newer = report(change("r.io/web:v1.12.0", "r.io/web:v1.8.0"));
+        assert.equal(exitCode(newer), 2);
+        assert.match(
+            renderReport(newer),
+            /BLOCKING: the first up may roll production back.*1 of an older release/,
+        );
+        // The same or a newer pin: nothing blocks.
+        assert.equal(exitCode(report(change("r.io/web:v1.12.0", "r.io/web:v1.12.1"))), 0);
+        // A floating tag blocks until the release it runs is recorded, under the program image's name.
+        const floating = change("r.io/web:latest", "r.io/web:v1.12.0");
+        assert.equal(exitCode(report(floating)), 2);
+        assert.match(
+            renderReport(report(floating)),
+            /--path clusters\.c\.running\.s\.web <the release it runs>/,
+        );
+        assert.equal(exitCode(report(floating, { c: { s: { web: "v1.12.0" } } })), 0);
+        // A record newer than the pin: blocked as older.
+        const rolledBack = report(floating, { c: { s: { web: "v1.13.0" } } });
+        assert.equal(exitCode(rolledBack), 2);
+        assert.ok(imageChanges(rolledBack.findings, rolledBack.running).every((c) => c.older && blocksUp(c)));
+        // A digest alone names no release either; a build variant is no pre-release (1.27.4-alpine is 1.27.4).
+        assert.equal(exitCode(report(change("r.io/web@sha256:" + "1".repeat(64), "r.io/web:v1"))), 2);
+        assert.equal(exitCode(report(change("r.io/nginx:1.27.4", "r.io/nginx:1.27.4-alpine"))), 0);
+        assert.equal(exitCode(report(change("r.io/web:v1.12.0", "r.io/web:v1.12.0-rc1"))), 2);
+        // Prow's dated builds by date.
+        assert.equal(
+            exitCode(report(change("r.io/hook:v20260819-7593870dc", "r.io/hook:v20201020-a5b49bc903"))),
+            2,
+        );
     });
 
     it("today's Prow under the runbook's release: every Prow binary named as an older release, in the report", async function () {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject, objectId } from "../../adopt/model";
 import { exitCode, renderReport } from "../../adopt/report";
-import { liveReport } from "./fixtures";
+import { dialsRecordedAtPin, liveReport } from "./fixtures";
 import { DIALS_LIVE } from "../../../test/fixtures/live/dials";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../../../test/fixtures/live/checks";
 import { systemObjects, withWorkloadSpec } from "../../../test/fixtures/live/program";
@@ -29,7 +29,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
     });
 
     it("the committed stack: names the layout found and blocks on the live workers it lacks, and on nothing else of the layout", async () => {
-        const r = await liveReport(CLUSTER, DIALS_LIVE, committed);
+        const r = await liveReport(CLUSTER, DIALS_LIVE, committed, undefined, dialsRecordedAtPin());
         assert.equal(exitCode(r), 2);
         const [layout] = r.layouts;
         assert.match(layout.layout ?? "", /cms-DQM\/dials@9fd1394 oc\/prod .* one common-indexer/);
@@ -56,7 +56,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
     });
 
     it("after the fixes: every live object adopted, replaced with a reason or named and left alone; nothing blocks", async () => {
-        const r = await liveReport(CLUSTER, DIALS_LIVE, fixed);
+        const r = await liveReport(CLUSTER, DIALS_LIVE, fixed, undefined, dialsRecordedAtPin());
         const c = classification(DIALS_LIVE, r);
         assert.deepEqual(c.problems, []);
         assert.equal(exitCode(r), 0, renderReport(r));
@@ -104,7 +104,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
 
         it("a live datastore under another name blocks the report", async () => {
             const renamed = datastoreRenamed(DIALS_LIVE, "redis-etl-broker", "redis");
-            const r = await liveReport(CLUSTER, renamed, fixed);
+            const r = await liveReport(CLUSTER, renamed, fixed, undefined, dialsRecordedAtPin());
             assert.equal(exitCode(r), 2);
             const problems = r.layouts[0].problems.join("\n");
             assert.match(
@@ -119,7 +119,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
 
         it("a production namespace with nothing running blocks: the deploy would start a second, empty DIALS", async () => {
             const empty: LiveSystem = { ...DIALS_LIVE, workloads: [], services: [], routes: [], flows: [] };
-            const r = await liveReport(CLUSTER, empty, fixed);
+            const r = await liveReport(CLUSTER, empty, fixed, undefined, dialsRecordedAtPin());
             assert.equal(exitCode(r), 2);
             assert.match(
                 r.layouts[0].problems.join("\n"),

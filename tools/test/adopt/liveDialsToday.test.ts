@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject } from "../../adopt/model";
-import { imageChanges } from "../../adopt/imageChanges";
-import { exitCode, renderReport } from "../../adopt/report";
+import { blocksUp, imageChanges } from "../../adopt/imageChanges";
+import { Report, exitCode, renderReport } from "../../adopt/report";
 import { liveReport } from "./fixtures";
 import { DIALS_TODAY } from "../../../test/fixtures/live/dialsToday";
 import { withLiveContainers } from "../../../test/fixtures/live/types";
@@ -15,6 +15,35 @@ import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../../../test/fixtures/li
 const CLUSTER = "cern-paas";
 const NS = DIALS_TODAY.namespace;
 
+/** What runs today as an operator reads it with the report's look-ups: the ImageStreams' `latest` is v1.12.0. */
+const RUNNING = {
+    [CLUSTER]: {
+        dials: {
+            backend: "v1.12.0",
+            etl: "v1.12.0",
+            frontend: "v1.12.0",
+            "nginx-unprivileged": "1.27.4",
+            "redis-7-c9s": "7.2.4",
+        },
+    },
+};
+/** Fails unless the report's only blocking items are DIALS images older than what RUNNING records. */
+function assertOnlyRollbacks(r: Report): void {
+    const blocked = imageChanges(r.findings, RUNNING).filter(blocksUp);
+    assert.ok(
+        blocked.every((c) => c.older),
+        blocked.map((c) => `${c.id} ${c.live}`).join("\n"),
+    );
+    assert.equal(r.blocking, blocked.length, renderReport(r));
+}
+
+/** The same with a DIALS release newer than any pin: the takeover would roll it back. */
+const NEWER = {
+    [CLUSTER]: {
+        dials: { ...RUNNING[CLUSTER].dials, etl: "v99.0.0", backend: "v99.0.0", frontend: "v99.0.0" },
+    },
+};
+
 describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", function () {
     this.timeout(120_000);
     let fixed: DesiredObject[];
@@ -25,10 +54,12 @@ describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", f
 
     it("after runbook 003's layout fixes: every live object adopted in place, the new nginx ImageStream among them, every flow admitted", async () => {
         assert.deepEqual(notInPlace(DIALS_TODAY, fixed), []);
-        const r = await liveReport(CLUSTER, DIALS_TODAY, fixed);
+        const r = await liveReport(CLUSTER, DIALS_TODAY, fixed, undefined, RUNNING);
         const c = classification(DIALS_TODAY, r);
         assert.deepEqual(c.problems, []);
-        assert.equal(exitCode(r), 0, renderReport(r));
+        // Nothing blocks but the releases: while the stack pins a release older than today's v1.12.0, each DIALS
+        // image blocks as a roll-back (none once the pin is today's release).
+        assertOnlyRollbacks(r);
         assert.equal(c.replaced.length + c.leftAlone.length, 0, JSON.stringify(c));
         assert.ok(
             c.adopted.includes(`image.openshift.io/v1/ImageStream/${NS}/nginx-unprivileged`),
@@ -38,24 +69,48 @@ describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", f
         assert.deepEqual(deniedFlows(DIALS_TODAY, fixed), []);
     });
 
-    it("says that today's release of every DIALS container is unknown (`latest`), so the pinned v1.8.0 may roll production back", async () => {
+    it("blocks (exit 2) while today's release of a DIALS container is unknown (`latest`, Redis by digest) and unrecorded, printing the look-up and the record command", async () => {
         const r = await liveReport(CLUSTER, DIALS_TODAY, fixed);
         const changes = imageChanges(r.findings).filter((c) => c.live.includes(`/${NS}/`));
         // The backend and its nginx, the frontend and the 16 ETL processes from DIALS' ImageStreams; the two Redis run
         // OpenShift's by digest, which names no release either (21 in all).
         assert.equal(changes.length, 19, changes.map((c) => c.id).join("\n"));
         assert.ok(changes.every((c) => c.liveUnknown && !c.older));
-        assert.ok(changes.some((c) => c.program.endsWith("/etl:v1.8.0")));
+        assert.equal(exitCode(r), 2);
         const text = renderReport(r);
         assert.match(
             text,
-            /runs other software than today in 21 container\(s\), 21 where today's tag names no release\]/,
+            /BLOCKING: the first up may roll production back: the first up runs other software than today in 21 container\(s\), 21 where today's tag names no release and none is recorded\]/,
         );
         assert.match(
             text,
-            /backend backend: \S+\/backend:latest → \S+\/backend:v1\.8\.0 \(today's release unknown\)/,
+            /backend backend: \S+\/backend:latest → \S+\/backend:v\S+ \(today's release unknown\)/,
         );
-        assert.match(text, /read the version the running image reports/);
+        assert.ok(
+            text.includes(
+                `! record it: pulumi config set --stack prod --path clusters.${CLUSTER}.running.dials.backend <the release it runs>`,
+            ),
+            text,
+        );
+        assert.match(text, new RegExp(`! read it: kubectl -n ${NS} get pods .*skopeo inspect`));
+        // Recorded, nothing is unknown: the report reads the record where the live tag names no release.
+        const recorded = await liveReport(CLUSTER, DIALS_TODAY, fixed, undefined, RUNNING);
+        assert.ok(imageChanges(recorded.findings, RUNNING).every((c) => !c.liveUnknown));
+    });
+
+    it("blocks (exit 2) a takeover whose pinned DIALS release is older than the one recorded running today", async () => {
+        const r = await liveReport(CLUSTER, DIALS_TODAY, fixed, undefined, NEWER);
+        assert.equal(exitCode(r), 2);
+        const changes = imageChanges(r.findings, NEWER);
+        const release = changes.filter((c) => /\/(etl|backend|frontend):/.test(c.program));
+        // The backend, the frontend and the 16 ETL processes; nginx and Redis are not DIALS releases.
+        assert.equal(release.length, 18, release.map((c) => c.id).join("\n"));
+        assert.deepEqual(
+            changes.filter((c) => c.older),
+            release,
+        );
+        assert.match(renderReport(r), /18 of an older release/);
+        assert.match(renderReport(r), /an OLDER release than today's/);
     });
 
     it("a live worker that also consumes a queue no program worker would blocks, naming the stack key that gives it a worker; adding it there clears the block", async () => {
@@ -65,7 +120,7 @@ describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", f
                 word.replace("--queues=csc-bulk", "--queues=csc-bulk,csc-reprocess"),
             ),
         }));
-        const r = await liveReport(CLUSTER, extra, fixed);
+        const r = await liveReport(CLUSTER, extra, fixed, undefined, RUNNING);
         assert.equal(exitCode(r), 2);
         const [problem, ...rest] = r.layouts[0].problems;
         assert.deepEqual(rest, [], renderReport(r));
@@ -83,8 +138,8 @@ describe("adopt: DIALS over cms-DQM/dials@42c2c5f oc/prod (production today)", f
             },
             DIALS_LIVE_PASSWORDS,
         );
-        const after = await liveReport(CLUSTER, extra, followed);
+        const after = await liveReport(CLUSTER, extra, followed, undefined, RUNNING);
         assert.deepEqual(after.layouts[0].problems, []);
-        assert.equal(exitCode(after), 0, renderReport(after));
+        assertOnlyRollbacks(after);
     });
 });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { DesiredObject } from "../../adopt/model";
 import { exitCode, renderReport } from "../../adopt/report";
 import { sameJobElsewhere } from "../../adopt/layouts";
-import { liveReport } from "./fixtures";
+import { dialsRecordedAtPin, liveReport } from "./fixtures";
 import { PROW_LIVE } from "../../../test/fixtures/live/prow";
 import { PROW_TODAY } from "../../../test/fixtures/live/prowToday";
 import { PACKIT_LIVE } from "../../../test/fixtures/live/packit";
@@ -253,7 +253,13 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
     });
 
     it("DIALS' broker with no containerPort under its own name: adopted in place, nothing blocks", async () => {
-        const r = await liveReport("cern-paas", withoutPorts(DIALS_LIVE, "redis-etl-broker"), dials);
+        const r = await liveReport(
+            "cern-paas",
+            withoutPorts(DIALS_LIVE, "redis-etl-broker"),
+            dials,
+            undefined,
+            dialsRecordedAtPin(),
+        );
         assert.equal(exitCode(r), 0, renderReport(r));
         const f = r.findings.find((x) => x.id === "apps/v1/Deployment/cms-dials-prod/redis-etl-broker");
         assert.notEqual(f?.verdict, "create");
@@ -261,7 +267,7 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
 
     it("DIALS' broker with no containerPort under another name: blocks (its Service's port), its claim's data at risk", async () => {
         const live = withoutPorts(datastoreRenamed(DIALS_LIVE, "redis-etl-broker", "redis"), "redis");
-        const r = await liveReport("cern-paas", live, dials);
+        const r = await liveReport("cern-paas", live, dials, undefined, dialsRecordedAtPin());
         assert.equal(exitCode(r), 2);
         assert.match(
             named(problemsOf(r), "Deployment redis")[0] ?? "",
@@ -284,7 +290,7 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
         live.claims.push({ name: "redis-etl-broker-v2", size: "1Gi", src: "control" });
         for (const s of live.services.filter((x) => x.name === "redis-etl-broker"))
             s.selector = { app: "redis-etl-broker-v2", deployment: "redis-etl-broker-v2" };
-        const r = await liveReport("cern-paas", live, dials);
+        const r = await liveReport("cern-paas", live, dials, undefined, dialsRecordedAtPin());
         const [problem] = named(problemsOf(r), "Deployment redis-etl-broker-v2");
         assert.match(problem, /as the server of Service redis-etl-broker/);
         assert.match(problem, /Do not scale redis-etl-broker-v2 down or delete it/);
@@ -300,7 +306,7 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
             "-c",
             "celery --app=python worker --hostname=csc-bulk@%h --queues=csc-bulk",
         ];
-        const r = await liveReport("cern-paas", live, dials);
+        const r = await liveReport("cern-paas", live, dials, undefined, dialsRecordedAtPin());
         const [problem] = named(problemsOf(r), "Deployment csc-bulk-2023");
         assert.match(problem, /as the consumer of Celery queue csc-bulk/);
         assert.match(problem, /it would add Deployment csc-bulk for the same role/);
@@ -314,7 +320,7 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
 
     it("DIALS elsewhere, one stray Deployment in cms-dials-prod: blocks naming it; beside DIALS it is left alone", async () => {
         const only = onlyStray(DIALS_LIVE);
-        const r = await liveReport("cern-paas", only, dials);
+        const r = await liveReport("cern-paas", only, dials, undefined, dialsRecordedAtPin());
         assert.equal(exitCode(r), 2);
         const problems = problemsOf(r).filter((p) => p.startsWith("only workloads of no known role"));
         assert.equal(problems.length, 1, renderReport(r));
@@ -322,7 +328,7 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
         assert.match(problems[0], /--first-install dials/);
         const beside = structuredClone(DIALS_LIVE);
         beside.workloads.push(only.workloads[0]);
-        const r2 = await liveReport("cern-paas", beside, dials);
+        const r2 = await liveReport("cern-paas", beside, dials, undefined, dialsRecordedAtPin());
         assert.equal(exitCode(r2), 0, renderReport(r2));
         assert.ok(
             r2.leftBehind.some(
