@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checked } from "./fields";
-import { ConfigProblem, formatPath, fullKey, shellQuote } from "./problems";
+import { ConfigProblem, STACK_FILE, formatPath, fullKey, shellQuote } from "./problems";
 import type { ImageUse } from "./unconfirmedImage";
 import { imageName, olderRelease, releaseOfImage, releaseOfTag } from "../shared/releases";
 
@@ -81,7 +81,7 @@ export function releaseGateProblems(input: ReleaseGateInput): ConfigProblem[] {
             problems.push({
                 key: fullKey(key),
                 message: `is not set while clusters.${cluster}.adoptExisting is on: this up replaces the ${record} running today with ${use.image} (${use.key}), and which release runs today is not recorded, so the up cannot tell it does not roll production back. Read it with the look-up and record it (a floating tag or a digest names no release: read the release that digest is)`,
-                fix: `${runningReleaseLookup(namespaces, record)} ; then record the release it runs: pulumi config set --path ${key} <the release it runs>`,
+                fix: `${runningReleaseLookup(namespaces, record)} ; then pulumi config set --path ${key} <the release it runs>`,
             });
             continue;
         }
@@ -90,7 +90,7 @@ export function releaseGateProblems(input: ReleaseGateInput): ConfigProblem[] {
         problems.push({
             key: fullKey(use.key),
             message: `is ${use.image}, a release older than the ${running} that clusters.${cluster}.running.${section}.${name} records running today: this up would roll production back over data a later release may have migrated. Pin ${running} or a newer release`,
-            fix: `pin ${running} or newer at ${use.key} (or the release tag that decides it), after reading what that release changes`,
+            fix: `edit ${STACK_FILE}: pin ${running} or a newer release at ${use.key} (or the release tag that decides it), after reading what that release changes`,
         });
     }
     return problems;

@@ -22,6 +22,43 @@ import { repoRoot } from "../../tools/root";
 // run reports, and that following the printed fixes (applied as the Pulumi CLI would) leaves no problem. Shared by
 // battery.test.ts and the verdict count (verdicts.ts).
 
+/** The names Thoth's stage images are recorded under in clusters.psi.running.thoth (the release gate). */
+const THOTH_STAGE_IMAGES = [
+    "advise-reporter",
+    "amun-api",
+    "argocli",
+    "argoexec",
+    "cve-update-job",
+    "dgraph",
+    "document-sync-job",
+    "graph-backup-job",
+    "graph-metrics-exporter",
+    "graph-refresh-job",
+    "integration-tests",
+    "investigator",
+    "kebechet-job",
+    "management-api",
+    "metrics-exporter",
+    "mi-scheduler",
+    "nepthys",
+    "normalizers",
+    "origin-cli",
+    "package-releases-job",
+    "package-update-job",
+    "pgbouncer",
+    "postgres-exporter",
+    "postgresql-10-rhel7",
+    "prescriptions-refresh-job",
+    "pulp-pypi-sync-job",
+    "review-manager",
+    "sesheta",
+    "slo-reporter",
+    "ultrahook",
+    "user-api",
+    "webhook2kafka",
+    "workflow-controller",
+];
+
 export const ROOT = repoRoot();
 export const STAGE = readFileSync(path.join(ROOT, "Pulumi.stage.yaml"), "utf8");
 export const PROD = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
@@ -417,6 +454,9 @@ export const CASES: Case[] = [
         keys: [
             "runbooks:clusters.psi.adoptExisting",
             "runbooks:thoth.station.modules.postgresql.takeoverReport",
+            // And the release each image runs today (the release gate, components/config/releaseGate.ts): read on
+            // the cluster first, the operator's step.
+            ...THOTH_STAGE_IMAGES.map((n) => `runbooks:clusters.psi.running.thoth.${n}`),
         ],
     },
     {

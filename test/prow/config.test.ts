@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { Stack, Values, runSystem } from "../fixtures/system";
 import { configErrorOf, onlyProblem } from "../harness";
+import { recordingPins } from "../fixtures/runningReleases";
 import { CLUSTER_KUBECONFIG, PROW, PROW_SECRET_VALUES, patchProw, toTesting } from "./helpers";
 
 /** Runs the program expecting bad config: returns the ConfigError, after checking nothing was registered. */
@@ -40,7 +41,7 @@ describe("prow config errors", () => {
             assert.ok(p.fix.startsWith("npm run adopt -- --stack"), p.fix);
             assert.ok(p.fix.endsWith("pulumi config set --path prow.liveDocumentsCompared true"), p.fix);
             // Confirmed: the takeover goes on.
-            await runSystem(PROW, stack, adopting(true));
+            await runSystem(PROW, stack, await recordingPins(PROW, stack, adopting(true)));
         }
         // Control: the same takeover on a local stack (its documents are its own runs') is not asked.
         await runSystem(PROW, "stage", (v) => {

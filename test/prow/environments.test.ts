@@ -11,6 +11,7 @@ import {
     stackPlan,
 } from "../fixtures/plans";
 import { runSystem } from "../fixtures/system";
+import { recordingPins } from "../fixtures/runningReleases";
 import { COMPONENT_NAMES } from "../../components/prow/componentNames";
 import { PROW, PROW_SECRET_VALUES, TESTING_SECRETS, k8sResources, toTesting } from "./helpers";
 import { Reference, referencesOf } from "./references";
@@ -209,12 +210,13 @@ describe("prow environments (whole program under mocks)", function () {
         for (const env of ["staging", "production"] as const)
             assert.deepEqual(parse(jobConfig(env)?.data["test_job_config.yaml"]), {}, env);
         // Taking over: applied without its content, so server-side apply leaves config-updater's jobs in place.
-        const adopting = await runSystem(PROW, "stage", (v) => {
+        const takeover = (v: Record<string, unknown>) => {
             const clusters = v.clusters as Record<string, Obj>;
             for (const c of Object.values(clusters)) c.adoptExisting = true;
             // The report's document changes read (./config.test.ts: the gate itself).
             (v.prow as Obj).liveDocumentsCompared = true;
-        });
+        };
+        const adopting = await runSystem(PROW, "stage", await recordingPins(PROW, "stage", takeover));
         const configMaps = k8sResources(adopting)
             .map((r) => r.inputs as Obj)
             .filter((o) => o.kind === "ConfigMap");
