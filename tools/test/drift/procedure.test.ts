@@ -1,33 +1,11 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { Step } from "../../drift/fields";
-import { PatchOp, patchCommand, removalPatch } from "../../drift/procedure";
+import { patchCommand, removalPatch } from "../../drift/procedure";
+import { applyPatch } from "./simulation";
 
 // The patch the report prints to take off what others added: it removes exactly those fields, refuses to run over an
 // object that changed since it was read, and leaves a list the program declares whole.
-
-/** RFC 6902 test/remove/add over a copy, as the API server applies a JSON patch (all or nothing). */
-function applied(doc: unknown, ops: readonly PatchOp[]): unknown {
-    const out = structuredClone(doc);
-    for (const op of ops) {
-        const keys = op.path
-            .split("/")
-            .slice(1)
-            .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
-        const last = keys.pop()!;
-        let parent = out as Record<string, unknown>;
-        for (const k of keys) parent = parent[k] as Record<string, unknown>;
-        if (op.op === "test") {
-            if (JSON.stringify(parent[last]) !== JSON.stringify(op.value))
-                throw new Error(`test failed at ${op.path}`);
-        } else if (op.op === "remove") {
-            if (Array.isArray(parent)) parent.splice(Number(last), 1);
-            else delete parent[last];
-        } else if (last === "-") (parent as unknown as unknown[]).push(op.value);
-        else parent[last] = op.value;
-    }
-    return out;
-}
 
 const envPath = (name: string): Step[] => [
     { field: "spec" },
@@ -55,12 +33,12 @@ describe("drift: the removal the report prints", () => {
                     };
                     const ops = removalPatch(live, hand.map(envPath), inputs);
                     if (hand.length === 0) return assert.equal(ops, undefined);
-                    const after = applied(live, ops!) as typeof live;
+                    const after = applyPatch(live, ops!) as typeof live;
                     assert.deepEqual(after.spec.template.spec.containers[0].env, program);
                     // Control: over an object changed since it was read (an item inserted first), the patch fails.
                     const moved = structuredClone(live);
                     moved.spec.template.spec.containers[0].env.unshift({ name: "NEW", value: "x" });
-                    assert.throws(() => applied(moved, ops!), /test failed/);
+                    assert.throws(() => applyPatch(moved, ops!), /testing value \S+ failed/);
                 },
             ),
         );
@@ -76,7 +54,7 @@ describe("drift: the removal the report prints", () => {
             [[{ field: "spec" }, { field: "ports" }, { key: { port: 9999, protocol: "TCP" } }]],
             inputs,
         )!;
-        assert.deepEqual(applied(live, ops), inputs, "one port, the program's");
+        assert.deepEqual(applyPatch(live, ops), inputs, "one port, the program's");
         // An item of the program's that holds a secret is not printed: no command at all.
         assert.equal(
             removalPatch(
@@ -98,7 +76,7 @@ describe("drift: the removal the report prints", () => {
             ],
             { metadata: { labels: { keep: "2" } } },
         )!;
-        assert.deepEqual(applied(live, ops), { metadata: { labels: { keep: "2" }, annotations: {} } });
+        assert.deepEqual(applyPatch(live, ops), { metadata: { labels: { keep: "2" }, annotations: {} } });
         const cmd = patchCommand(
             "kubectl --context c",
             { apiVersion: "apps/v1", kind: "Deployment", namespace: "ns", name: "web" },

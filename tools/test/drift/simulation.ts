@@ -511,8 +511,11 @@ export class Simulation {
     }
 }
 
-/** RFC 6902 test/remove/add/replace over a copy; throws where a test fails or a path is absent. */
-function applyPatch(doc: Json, ops: readonly PatchOp[]): Json {
+/**
+ * RFC 6902 test/remove/add/replace over a copy, as the API server applies a JSON patch (all or nothing); throws where
+ * a test fails or a path is absent. The simulated `kubectl patch` and the removal patch's own tests share it.
+ */
+export function applyPatch(doc: Json, ops: readonly PatchOp[]): Json {
     const out = structuredClone(doc);
     for (const op of ops) {
         const keys = op.path
