@@ -1,3 +1,6 @@
+import { serviceSelects } from "../../components/shared/labelSelector";
+import { KubeObject, at } from "../adopt/model";
+import { podTemplateOf } from "../adopt/roles";
 import { ManagedObject, ObjectRef, describeObject } from "./state";
 
 // Which of the program's workloads read an object, read from what the program declares (pod templates, Service
@@ -14,20 +17,12 @@ export interface Dependent {
 
 type Use = "volume" | "env" | "account" | "pull" | "claim" | "selected";
 
-const POD_SPEC: Record<string, string[]> = {
-    Deployment: ["spec", "template", "spec"],
-    StatefulSet: ["spec", "template", "spec"],
-    DaemonSet: ["spec", "template", "spec"],
-    ReplicaSet: ["spec", "template", "spec"],
-    Job: ["spec", "template", "spec"],
-    CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-};
+/** The program's kinds that run pods (a Job's and a CronJob's read the same objects as a Deployment's). */
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]);
 
-const at = (o: unknown, path: readonly string[]): unknown =>
-    path.reduce<unknown>(
-        (n, k) => (n && typeof n === "object" ? (n as Record<string, unknown>)[k] : undefined),
-        o,
-    );
+/** A workload's pod template as the program declares it: adopt's reading, over the program's inputs. */
+const templateOf = (w: ManagedObject): unknown => podTemplateOf({ ...w.inputs, kind: w.kind } as KubeObject);
+
 const list = (v: unknown): Record<string, unknown>[] =>
     Array.isArray(v) ? (v.filter((x) => x && typeof x === "object") as Record<string, unknown>[]) : [];
 
@@ -37,32 +32,32 @@ function podReads(spec: unknown): { kind: string; name: string; use: Use; option
     const add = (kind: string, name: unknown, use: Use, optional: unknown = false) => {
         if (typeof name === "string") out.push({ kind, name, use, optional: optional === true });
     };
-    for (const v of list(at(spec, ["volumes"]))) {
-        const secret = at(v, ["secret"]);
-        add("Secret", at(secret, ["secretName"]), "volume", at(secret, ["optional"]));
-        const cm = at(v, ["configMap"]);
-        add("ConfigMap", at(cm, ["name"]), "volume", at(cm, ["optional"]));
-        add("PersistentVolumeClaim", at(v, ["persistentVolumeClaim", "claimName"]), "claim");
-        for (const s of list(at(v, ["projected", "sources"]))) {
-            add("Secret", at(s, ["secret", "name"]), "volume", at(s, ["secret", "optional"]));
-            add("ConfigMap", at(s, ["configMap", "name"]), "volume", at(s, ["configMap", "optional"]));
+    for (const v of list(at(spec, "volumes"))) {
+        const secret = at(v, "secret");
+        add("Secret", at(secret, "secretName"), "volume", at(secret, "optional"));
+        const cm = at(v, "configMap");
+        add("ConfigMap", at(cm, "name"), "volume", at(cm, "optional"));
+        add("PersistentVolumeClaim", at(v, "persistentVolumeClaim", "claimName"), "claim");
+        for (const s of list(at(v, "projected", "sources"))) {
+            add("Secret", at(s, "secret", "name"), "volume", at(s, "secret", "optional"));
+            add("ConfigMap", at(s, "configMap", "name"), "volume", at(s, "configMap", "optional"));
         }
     }
-    const containers = [...list(at(spec, ["containers"])), ...list(at(spec, ["initContainers"]))];
+    const containers = [...list(at(spec, "containers")), ...list(at(spec, "initContainers"))];
     for (const c of containers) {
         for (const e of list(c.env)) {
-            const s = at(e, ["valueFrom", "secretKeyRef"]);
-            add("Secret", at(s, ["name"]), "env", at(s, ["optional"]));
-            const m = at(e, ["valueFrom", "configMapKeyRef"]);
-            add("ConfigMap", at(m, ["name"]), "env", at(m, ["optional"]));
+            const s = at(e, "valueFrom", "secretKeyRef");
+            add("Secret", at(s, "name"), "env", at(s, "optional"));
+            const m = at(e, "valueFrom", "configMapKeyRef");
+            add("ConfigMap", at(m, "name"), "env", at(m, "optional"));
         }
         for (const e of list(c.envFrom)) {
-            add("Secret", at(e, ["secretRef", "name"]), "env", at(e, ["secretRef", "optional"]));
-            add("ConfigMap", at(e, ["configMapRef", "name"]), "env", at(e, ["configMapRef", "optional"]));
+            add("Secret", at(e, "secretRef", "name"), "env", at(e, "secretRef", "optional"));
+            add("ConfigMap", at(e, "configMapRef", "name"), "env", at(e, "configMapRef", "optional"));
         }
     }
-    add("ServiceAccount", at(spec, ["serviceAccountName"]), "account");
-    for (const p of list(at(spec, ["imagePullSecrets"]))) add("Secret", p.name, "pull");
+    add("ServiceAccount", at(spec, "serviceAccountName"), "account");
+    for (const p of list(at(spec, "imagePullSecrets"))) add("Secret", p.name, "pull");
     return out;
 }
 
@@ -105,12 +100,17 @@ export function dependentsOf(
     objects: readonly ManagedObject[],
 ): (o: ObjectRef, state: "missing" | "changed") => Dependent[] {
     const readers = new Map<string, { workload: string; use: Use; optional: boolean }[]>();
-    const push = (key: string, r: { workload: string; use: Use; optional: boolean }) =>
-        readers.set(key, [...(readers.get(key) ?? []), r]);
-    const workloads = objects.filter((o) => POD_SPEC[o.kind]);
-    for (const w of workloads) {
-        const spec = at(w.inputs, POD_SPEC[w.kind]);
-        for (const r of podReads(spec))
+    const push = (key: string, r: { workload: string; use: Use; optional: boolean }) => {
+        const list = readers.get(key);
+        if (list) list.push(r);
+        else readers.set(key, [r]);
+    };
+    // Each workload's template read once, for its own reads and for every Service that may select it.
+    const workloads = objects
+        .filter((o) => WORKLOAD_KINDS.has(o.kind))
+        .map((w) => ({ w, template: templateOf(w) }));
+    for (const { w, template } of workloads) {
+        for (const r of podReads(at(template, "spec")))
             push(keyOf(r.kind, w.namespace, r.name), {
                 workload: describeObject(w),
                 use: r.use,
@@ -118,13 +118,12 @@ export function dependentsOf(
             });
     }
     for (const s of objects.filter((o) => o.kind === "Service")) {
-        const selector = at(s.inputs, ["spec", "selector"]) as Record<string, unknown> | undefined;
-        if (!selector || typeof selector !== "object" || Object.keys(selector).length === 0) continue;
-        for (const w of workloads) {
+        const selector = at(s.inputs, "spec", "selector");
+        for (const { w, template } of workloads) {
             if (w.namespace !== s.namespace) continue;
-            const labels = (at(w.inputs, [...POD_SPEC[w.kind].slice(0, -1), "metadata", "labels"]) ??
-                {}) as Record<string, unknown>;
-            if (Object.entries(selector).every(([k, v]) => labels[k] === v))
+            const labels = (at(template, "metadata", "labels") ?? {}) as Record<string, string>;
+            // The one reading of a Service's selector (an empty one selects nothing), adopt's too.
+            if (serviceSelects(selector, labels))
                 push(keyOf("Service", s.namespace, s.name), {
                     workload: describeObject(w),
                     use: "selected",
