@@ -1,14 +1,9 @@
 import * as path from "path";
-import { repoRoot } from "../components/shared/repoRoot";
+import { isCompiled, repoRoot } from "../components/shared/repoRoot";
 
-// The checkout's root is found by the program's own finder: the program reads data of the checkout too, and its
-// layer may not import the tools.
-export { repoRoot };
-
-/** Whether this code runs from the compiled output (`dist/`) rather than through ts-node. */
-export function isCompiled(): boolean {
-    return path.extname(__filename) === ".js";
-}
+// The checkout's root and whether it runs compiled are the program's own answers: the program reads data of the
+// checkout and checks its build too, and its layer may not import the tools.
+export { isCompiled, repoRoot };
 
 /**
  * The node arguments that run a script of this checkout (`tools/plan/cli.ts`): its compiled copy when this code runs

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { Dirent, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
-import { repoRoot } from "./repoRoot";
+import { isCompiled, repoRoot } from "./repoRoot";
 
 // `Pulumi.yaml` runs the compiled program (dist/index.js), so an operator who edits the TypeScript and runs
 // `pulumi up` without `npm run build` would deploy whatever dist/ holds. The build records a digest of the sources it
@@ -105,7 +105,7 @@ export function staleRunningBuild(): string | undefined {
     // One verdict per process: the plan CLI asks before touching --out and planStack asks again, and every
     // in-process plan of a test worker would hash the whole tree once more.
     if (runningVerdict === undefined)
-        runningVerdict = { stale: path.extname(__filename) === ".js" ? staleBuild(repoRoot()) : undefined };
+        runningVerdict = { stale: isCompiled() ? staleBuild(repoRoot()) : undefined };
     return runningVerdict.stale;
 }
 

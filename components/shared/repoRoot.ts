@@ -17,3 +17,8 @@ export function repoRoot(): string {
         if (path.dirname(dir) === dir) throw new DefinitionError(`no Pulumi.yaml above ${__dirname}`);
     }
 }
+
+/** Whether this code runs from the compiled output (`dist/`) rather than through ts-node. */
+export function isCompiled(): boolean {
+    return path.extname(__filename) === ".js";
+}
