@@ -48,8 +48,9 @@ export function olderRelease(pinned: Release | undefined, running: Release | und
 }
 
 /**
- * The name a running release is recorded under: the last path component of the repository the pods pull (for an
- * OpenShift ImageStream, the stream: `backend` of `image-registry…:5000/<ns>/backend:latest`).
+ * An image's name: the last path component of its repository, without tag or digest, the same under every registry
+ * and mirror. A running release is recorded under it (for an OpenShift ImageStream, the stream: `backend` of
+ * `image-registry…:5000/<ns>/backend:latest`), and the adoption report's roles compare images by it.
  */
 export function imageName(image: string): string {
     return parseImageRef(image).repository.split("/").pop() ?? image;

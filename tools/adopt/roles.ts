@@ -1,6 +1,6 @@
 import type { V1Container } from "@kubernetes/client-node";
-import { parseImageRef } from "../../components/shared/imageRef";
 import { serviceSelects } from "../../components/shared/labelSelector";
+import { imageName } from "../../components/shared/releases";
 import { KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, templateLabels, workloadSelector } from "./selectors";
@@ -55,11 +55,6 @@ export function podSpecOf(o: KubeObject): unknown {
 export function containersOf(o: KubeObject): V1Container[] {
     const containers = (at(podTemplateOf(o), "spec", "containers") ?? []) as V1Container[];
     return containers.filter((c) => typeof c === "object" && c);
-}
-
-/** An image's name: its last path segment without tag or digest, the same under every registry and mirror. */
-export function imageName(image: string): string {
-    return baseName(parseImageRef(image).repository);
 }
 
 /** The words of a command line, shell scripts (`sh -c '...'`) split as well. */

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { KubeObject } from "../../adopt/model";
 import { roleRules } from "../../adopt/roleRules";
-import { Side, imageName, roleMatches, rolesHeld, sameRole } from "../../adopt/roles";
+import { imageName } from "../../../components/shared/releases";
+import { Side, roleMatches, rolesHeld, sameRole } from "../../adopt/roles";
 import { inspectCluster } from "../../adopt/run";
 import { FakeCluster } from "./fixtures";
 
