@@ -14,8 +14,7 @@ import { Kubectl } from "./kube";
 import { K8sObject } from "./render";
 import { BIN, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 import { prepareCommittedCopy } from "./stackCopies";
-import { commandsOf } from "../components/config/shellText";
-import { shellWords } from "../components/config/fixCommands";
+import { commandsOf, shellWords } from "../tools/cli/shellText";
 
 // The steps of the documented first deploy that act on a cluster (docs/operate/first-deploy.md), shared by the
 // first-deploy e2e and its controls: today's objects applied as each team applies them, the operator's copy of the

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { configArgs, fixEdits, shellWords } from "../components/config/fixCommands";
+import { shellWords } from "../tools/cli/shellText";
 import { ConfigProblem, PROJECT } from "../components/config/problems";
 
 // A committed stack file holds placeholders for values only an operator has (ids of live objects, the digests running
@@ -27,23 +27,23 @@ export function testDigest(path: string): string {
 /**
  * The `pulumi config set --path KEY VALUE` commands of a printed fix that pins the digest the operator reads, with a
  * test digest in its place: following the program's own fix is what proves it clears the problem. A command of the
- * same fix that writes a value the fix chose (a confirmed release tag) is followed as printed. The commands are read
- * as the fix proof reads them (components/config/fixCommands.ts).
+ * same fix that writes a value the fix chose (a confirmed release tag) is followed as printed.
  */
 function digestPins(problem: ConfigProblem): OperatorTestValue[] {
-    if (!problem.fix.includes(DIGEST_MARKER)) return [];
+    if (problem.fix === undefined || !problem.fix.includes(DIGEST_MARKER)) return [];
     const out: OperatorTestValue[] = [];
     for (const part of problem.fix.split(/ ; | && /)) {
         const at = part.indexOf("pulumi config set ");
         if (at < 0) continue;
         const digest = testDigest(problem.key).slice("sha256:".length);
         const command = part.slice(at).replace(DIGEST_MARKER, digest);
-        // Anything but one plain `set --path` of a literal value is no command the e2e can follow. The words are
-        // read as fixEdits reads them: a proven fix may end in `--stack <stack>`.
-        const edits = fixEdits(command);
-        if (/[<>$]/.test(command) || edits?.length !== 1 || edits[0].secret || edits[0].path.length === 0)
+        // Anything but one plain `set --path` of a literal value is no command the e2e can follow; the stack may be named.
+        const words = shellWords(command);
+        const stackAt = words.indexOf("--stack");
+        const args = words.filter((w, i) => !w.startsWith("--") && (stackAt < 0 || i !== stackAt + 1));
+        if (/[<>$]/.test(command) || !words.includes("--path") || words.includes("--secret") || args.length !== 5)
             return [];
-        const [, path, value] = configArgs(shellWords(command));
+        const [, , , path, value] = args;
         out.push({
             key: problem.key,
             path,

@@ -1,5 +1,5 @@
 import { isWholeInternet, worldAdmittedBy } from "../config/checks";
-import { ConfigProblem, STACK_FILE, keysBelow, shellQuote } from "../config/problems";
+import { ConfigProblem, keysBelow, shellQuote } from "../config/problems";
 import { worldWords } from "../config/sourceRanges";
 import { AddressSet } from "../shared/addressRanges";
 import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
@@ -22,7 +22,7 @@ const SECTION = "callysto";
 /** A value the check proved, or why it could not: the problems that stop the run. */
 type Proof<T> = { value: T } | Rejected;
 
-const { problem, set, remove, setFrom } = keysBelow(SECTION);
+const { problem } = keysBelow(SECTION);
 
 /** A placeholder the operator must replace, with the command that reads the real value; none for a real value. */
 function placeholderProblems(
@@ -34,7 +34,7 @@ function placeholderProblems(
     if (!isPlaceholder(value)) return [];
     return [
         {
-            ...problem(path, `is a placeholder: set it to ${what}`, setFrom(path, command)),
+            ...problem(path, `is a placeholder: set it to ${what}`, command),
             placeholder: true,
         },
     ];
@@ -58,7 +58,6 @@ function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): C
             problem(
                 path,
                 `is the local test stack's key, whose private half is committed to the repository (decryptable with the test passphrase): anyone could log in to ${tier ?? "this"} hosts. Create a key only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa) and set its public half`,
-                setFrom(path, fromFile),
             ),
         ];
     }
@@ -118,12 +117,10 @@ const OWN_ADDRESSES = {
     IPv6: { command: "curl -6 -fsS https://api6.ipify.org", bits: 128 },
 } as const;
 
-/** Sets sshSources[i] to the workstation's own address in `family`. */
-function ownAddressFix(i: number, family: IngressRule["ethertype"]): string {
-    const own = OWN_ADDRESSES[family];
-    return setFrom(`sshSources[${i}]`, own.command, `/${own.bits}`);
+/** The read-only command printing the workstation's own address in `family` (a range of it ends /32 or /128). */
+function ownAddressFix(family: IngressRule["ethertype"]): string {
+    return OWN_ADDRESSES[family].command;
 }
-const SSH_SOURCES_FIX = `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`;
 const OPEN_TO_ALL =
     "List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up); if it must be open, set callysto.allowSshFromAnywhere to the reason (a ticket), and it is allowed";
 
@@ -151,7 +148,7 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 "is required outside the local stack: without it ssh (port 22) of every host is open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up)",
-                ownAddressFix(0, "IPv4"),
+                ownAddressFix("IPv4"),
             ),
         );
     }
@@ -164,7 +161,7 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 `together admit ${worldWords(world)}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
-                SSH_SOURCES_FIX,
+                OWN_ADDRESS,
             ),
         );
     }
@@ -174,7 +171,7 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 `together admit ${wide.slice(0, 3).join(", ")}${wide.length > 3 ? ` and ${wide.length - 3} more blocks` : ""}, wider than one network (an IPv4 /${ONE_NETWORK.IPv4}, an IPv6 /${ONE_NETWORK.IPv6}): ssh (port 22) of every production host would be open to networks nobody named. ${OPEN_TO_ALL}`,
-                SSH_SOURCES_FIX,
+                OWN_ADDRESS,
             ),
         );
     }
@@ -185,14 +182,14 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
     return problems;
 }
 
-/** The profiles a stack's groups are made for, each with the key that asks for it and the fix that asks for none. */
-function profilesInUse(config: CallystoConfig): { path: string; profile: SecurityProfile; fix: string }[] {
+/** The profiles a stack's groups are made for, each with the key that asks for it and what asks for none. */
+function profilesInUse(config: CallystoConfig): { path: string; profile: SecurityProfile; instead: string }[] {
     return [
         // A host's role has no runbook value to write: "hub" would make a second hub of it, so the operator is asked.
         ...config.hosts.map((h, i) => ({
             path: `hosts[${i}].role`,
             profile: h.role,
-            fix: `edit ${STACK_FILE}: remove hosts[${i}] from the production stack or move it to a stack that runs the later layout (runbook 004's production has no ${h.role})`,
+            instead: `remove hosts[${i}] from the production stack or move it to a stack that runs the later layout (runbook 004's production has no ${h.role})`,
         })),
         ...(
             [
@@ -201,7 +198,7 @@ function profilesInUse(config: CallystoConfig): { path: string; profile: Securit
             ] as const
         )
             .filter(([, , inUse]) => inUse)
-            .map(([path, profile]) => ({ path, profile, fix: set(path, "false") })),
+            .map(([path, profile]) => ({ path, profile, instead: "set it to false" })),
     ];
 }
 
@@ -262,8 +259,7 @@ function runbookGroupProblems(config: CallystoConfig, tier: StackTier | undefine
         problems.push(
             problem(
                 use.path,
-                `asks for a ${use.profile} security group, which runbook 004's Terraform (${terraform.source}) does not have${beyond.length > 0 ? `; it would open ${beyond.join(", ")}, which the runbook never opens` : ""}. A production stack runs the runbook's layout (groups ${Object.keys(terraform.groups).join(", ")})`,
-                use.fix,
+                `asks for a ${use.profile} security group, which runbook 004's Terraform (${terraform.source}) does not have${beyond.length > 0 ? `; it would open ${beyond.join(", ")}, which the runbook never opens` : ""}. A production stack runs the runbook's layout (groups ${Object.keys(terraform.groups).join(", ")}): ${use.instead}`,
             ),
         );
     }
@@ -275,7 +271,7 @@ function runbookGroupProblems(config: CallystoConfig, tier: StackTier | undefine
             problem(
                 "sshSources",
                 `lists no ${family} range, so the production servers would take no ssh over ${family}, which runbook 004's Terraform keeps (${family === "IPv6" ? "::/0" : "0.0.0.0/0"}, ${terraform.source}). Add the ${family} range the operators connect from; the whole family, as the runbook has it, also needs callysto.allowSshFromAnywhere set to the reason`,
-                ownAddressFix(sources.length, family),
+                ownAddressFix(family),
             ),
         );
     }
@@ -289,7 +285,7 @@ function sshSourceProblems(
     guarded: boolean,
     family: IngressRule["ethertype"],
 ): ConfigProblem[] {
-    const fix = ownAddressFix(i, family);
+    const fix = ownAddressFix(family);
     const problems: ConfigProblem[] = [];
     if (guarded && isWholeInternet(source)) {
         problems.push(
@@ -330,9 +326,7 @@ function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
             problem(
                 "dns.zoneId",
                 `set exactly one of dns.zoneId (an existing Designate zone of this project whose records this stack writes) or dns.createZone (the zone ${config.domain}. created or adopted here)`,
-                zoneId === undefined
-                    ? setFrom("dns.zoneId", `openstack zone show -f value -c id ${config.domain}.`)
-                    : remove("dns.createZone"),
+                ...(zoneId === undefined ? [`openstack zone show -f value -c id ${config.domain}.`] : []),
             ),
         ],
     };
@@ -350,7 +344,6 @@ function outsideZoneProblems(config: CallystoConfig): ConfigProblem[] {
             problem(
                 `dns.${key}`,
                 `must not be set: ${outsideNote(config)} (the notices list the records to create there)`,
-                remove(`dns.${key}`),
             ),
         );
 }
@@ -365,7 +358,6 @@ function dnsProblems(config: CallystoConfig): ConfigProblem[] {
             problem(
                 "certificates.obtainedBy",
                 `is designate, whose DNS-01 challenge writes a TXT record into the zone; ${outsideNote(config)}. Generate the certificate on clavius as runbook 004 does (letsencrypt/, make generate env=${config.environment}) and let the program check and deploy it`,
-                set("certificates.obtainedBy", "operator"),
             ),
         );
     }
@@ -382,17 +374,14 @@ function nameProblems(config: CallystoConfig): ConfigProblem[] {
         return problem(
             path,
             `host name "${dup}" is used twice; each host is one DNS name and one instance`,
-            set(path, `${dup}-2`),
         );
     });
 }
 
 function missingChoice(host: HostConfig, i: number, field: "flavor" | "image"): ConfigProblem {
-    const example = field === "flavor" ? "m1.small" : host.role === "hub" ? "callysto-hub" : "Alma Linux 9";
     return problem(
         `hosts[${i}].${field}`,
         `is required: host "${host.name}" has no ${field} and roleDefaults.${host.role}.${field} is not set`,
-        set(`hosts[${i}].${field}`, example),
     );
 }
 
@@ -417,7 +406,6 @@ function adoptedHostProblems(config: CallystoConfig, host: HostConfig, i: number
             problem(
                 `hosts[${i}].floatingIp`,
                 `is required: host "${host.name}" is a running instance taken over, and Ansible reaches it at its existing address`,
-                set(`hosts[${i}].floatingIp`, "203.0.113.20"),
             ),
         );
     }
@@ -427,10 +415,6 @@ function adoptedHostProblems(config: CallystoConfig, host: HostConfig, i: number
             problem(
                 `hosts[${i}].zfs.existingVolumes`,
                 `is required: host "${host.name}" is a running instance taken over; its home volumes exist and are adopted, never created anew`,
-                setFrom(
-                    `hosts[${i}].zfs.existingVolumes[0].id`,
-                    `openstack volume show -f value -c id ${host.name}.${config.domain}-home-1`,
-                ),
             ),
         );
     }
@@ -446,7 +430,6 @@ function zfsProblems(config: CallystoConfig, host: HostConfig, i: number): Confi
             problem(
                 `hosts[${i}].zfs.size`,
                 `host "${host.name}" sets both a size for new volumes and existing volume ids; existing volumes keep their size`,
-                remove(`hosts[${i}].zfs.size`),
             ),
         );
     }
@@ -456,7 +439,6 @@ function zfsProblems(config: CallystoConfig, host: HostConfig, i: number): Confi
             problem(
                 `hosts[${i}].zfs.size`,
                 `is required: hub "${host.name}" keeps user homes on ZFS (set a size, existing volume ids or roleDefaults.hub.zfsSize)`,
-                set(`hosts[${i}].zfs.size`, "25"),
             ),
         );
     }
@@ -471,7 +453,6 @@ function userQuotaProblems(config: CallystoConfig, host: HostConfig, i: number):
             problem(
                 `hosts[${i}].quotas`,
                 `quotas apply to hub home directories, but "${host.name}" is a ${host.role}`,
-                remove(`hosts[${i}].quotas`),
             ),
         ];
     }
@@ -480,7 +461,6 @@ function userQuotaProblems(config: CallystoConfig, host: HostConfig, i: number):
         problem(
             "provisioning.enabled",
             `hub "${host.name}" has user quotas, which are applied by Ansible: provisioning must be enabled`,
-            set("provisioning.enabled", "true"),
         ),
     ];
 }
@@ -493,7 +473,6 @@ function hostProblems(config: CallystoConfig, host: HostConfig, i: number): Conf
             problem(
                 `hosts[${i}].floatingIp`,
                 `is required: host "${host.name}" adopts a floating IP by id, and its address is what the host is reached at`,
-                set(`hosts[${i}].floatingIp`, "203.0.113.20"),
             ),
         );
     }
@@ -513,7 +492,6 @@ function certificateProblems(config: CallystoConfig): ConfigProblem[] {
         problem(
             "certificates.checkEveryDays",
             `is ${certs.checkEveryDays} days, longer than renewBeforeDays (${certs.renewBeforeDays}): a renewal window could pass unchecked`,
-            set("certificates.checkEveryDays", String(Math.min(7, certs.renewBeforeDays))),
         ),
     ];
 }

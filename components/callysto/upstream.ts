@@ -67,7 +67,7 @@ function playbookKeys(prov: ProvisioningConfig): PlaybookKey[] {
     ];
 }
 
-const { problem, set } = keysBelow("callysto.provisioning");
+const { problem } = keysBelow("callysto.provisioning");
 
 function playbookProblem(record: TreesRecord, tree: Tree, k: PlaybookKey): ConfigProblem | undefined {
     const { entry, accepted, serving } = judgePath(tree, k.value, "playbook", k.serves);
@@ -81,11 +81,9 @@ function playbookProblem(record: TreesRecord, tree: Tree, k: PlaybookKey): Confi
     return problem(
         k.key,
         serving.length > 0
-            ? `names ${why}: ansible-playbook would stop at it, after whatever ran before it on the host. Recorded for ${k.serves}: ${serving.map((p) => p.path).join(", ")}`
-            : `names ${why}, and no recorded path serves ${k.serves}. Recorded playbooks: ${recorded.join(", ")}`,
-        serving.length > 0
-            ? set(k.key, serving[0].path)
-            : `edit ${TREES_FILE}: record the playbook of ${k.serves} at ${tree.commit}, then set callysto.provisioning.${k.key} to it`,
+            ? `names ${why}: ansible-playbook would stop at it, after whatever ran before it on the host. Recorded for ${k.serves}: ${serving.map((p) => p.path).join(", ")}; set it to one of them`
+            : `names ${why}, and no recorded path serves ${k.serves}. Recorded playbooks: ${recorded.join(", ")}; record the playbook of ${k.serves} at ${tree.commit} in ${TREES_FILE} first`,
+
     );
 }
 
@@ -105,13 +103,11 @@ export function playbookProblems(
             problem(
                 "repo",
                 `is ${prov.repo}, whose tree is not recorded: only ${record.repository}'s is (${TREES_FILE}), so what a run of it does to the hosts was never read. Record that repository's tree at the commit to run before pointing provisioning at it`,
-                set("repo", record.clone),
             ),
         unrecordedPin: (commits) =>
             problem(
                 "version",
                 `is ${prov.version}, which names no recorded tree of ${record.repository} (recorded: ${commits.join(", ")}): what its playbooks do to the hosts was never read${/^[0-9a-f]{7,40}$/.test(prov.version) ? "" : ", and a branch or a tag moves"}. Record the tree at that commit in ${TREES_FILE} (its paths and what each does to a host), then pin the commit`,
-                set("version", commits[commits.length - 1]),
             ),
     });
     if (tree === undefined) return problems;

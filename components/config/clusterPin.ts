@@ -1,6 +1,6 @@
 import { provenSame, writtenMarks, ClusterMarks } from "./clusterIdentity";
 import { isLocalStack, isProductionStack } from "./identity";
-import { ConfigProblem, STACK_FILE, fullKey, singleQuoted } from "./problems";
+import { ConfigProblem, fullKey, singleQuoted } from "./problems";
 import type { ClustersConfig } from "./program";
 import type { OtherStack } from "./stacks";
 
@@ -28,8 +28,8 @@ export function missingPinProblem(
     const key = `clusters.${cluster}.identity.uid`;
     return {
         key: fullKey(key),
-        message: `is missing: stack "${stack}" is ${isProductionStack(stack) ? "production" : "a local stack that may act as production"}, so the engine checks, before anything is written, that kubeconfig-${cluster} reaches the cluster this file pins; nothing is pinned for cluster "${cluster}" yet. Pin it from the cluster itself (a read-only command), review it, and commit it`,
-        fix: `edit ${STACK_FILE}: set ${fullKey(key)} to the uid that ${uidCommand(cluster, context)} prints, review it and commit it`,
+        message: `is missing: stack "${stack}" is ${isProductionStack(stack) ? "production" : "a local stack that may act as production"}, so the engine checks, before anything is written, that kubeconfig-${cluster} reaches the cluster this file pins; nothing is pinned for cluster "${cluster}" yet. Pin it from the cluster itself (the uid this read-only command prints), review it, and commit it`,
+        fix: uidCommand(cluster, context),
         placeholder: true,
     };
 }
@@ -51,8 +51,8 @@ export function sharedLocalPinProblems(
         if (!shared) continue;
         problems.push({
             key: fullKey(`clusters.${name}.identity`),
-            message: `pins a cluster that stack "${shared.stack}" pins too (Pulumi.${shared.stack}.yaml): a local stack writes only to a cluster of its own`,
-            fix: `edit ${STACK_FILE}: point kubeconfig-${name} at a cluster of your own and set ${fullKey(`clusters.${name}.identity.uid`)} to what ${uidCommand(name, entry.context)} prints for it`,
+            message: `pins a cluster that stack "${shared.stack}" pins too (Pulumi.${shared.stack}.yaml): a local stack writes only to a cluster of its own: point kubeconfig-${name} at a cluster of your own and pin what this read-only command prints for it`,
+            fix: uidCommand(name, entry.context),
         });
     }
     return problems;

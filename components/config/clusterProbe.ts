@@ -1,6 +1,6 @@
 import { ClusterMarks, provenDistinct } from "./clusterIdentity";
 import { uidCommand } from "./clusterPin";
-import { ConfigError, ConfigProblem, STACK_FILE, fullKey, secretFixCommand } from "./problems";
+import { ConfigError, ConfigProblem, STACK_FILE, fullKey, specSecretFix } from "./problems";
 import type { ClustersConfig } from "./program";
 import type { OtherStack } from "./stacks";
 import { kubeconfigSecret } from "./passes/secrets";
@@ -122,7 +122,7 @@ async function clusterProblems(
             {
                 key: fullKey(spec.key),
                 message: `could not be checked: reading the identity of the cluster it reaches (GET namespace kube-system) failed: ${reason}. The engine checks which cluster a credential reaches before anything is written, so nothing was; the credential needs read access to namespace kube-system`,
-                fix: secretFixCommand(spec),
+                fix: specSecretFix(spec),
             },
         ];
     }
@@ -133,15 +133,15 @@ async function clusterProblems(
     if (pin.uid.toLowerCase() !== live.uid.toLowerCase()) {
         problems.push({
             key: fullKey(`clusters.${cluster}.identity.uid`),
-            message: `pins cluster ${pin.uid}, but kubeconfig-${cluster} reaches a cluster whose kube-system namespace has uid ${live.uid}: the credential is for another cluster than the one the committed ${STACK_FILE} pins, so nothing was written`,
-            fix: `store the kubeconfig of the pinned cluster (${secretFixCommand(spec)}); only if this entry is meant to be the other cluster, edit ${STACK_FILE}: set ${fullKey(`clusters.${cluster}.identity.uid`)} to what ${ask} prints, after review`,
+            message: `pins cluster ${pin.uid}, but kubeconfig-${cluster} reaches a cluster whose kube-system namespace has uid ${live.uid}: the credential is for another cluster than the one the committed ${STACK_FILE} pins, so nothing was written: store the kubeconfig of the pinned cluster; only if this entry is meant to be the other cluster, set it to what ${ask} prints, after review`,
+            fix: specSecretFix(spec),
         });
     }
     if (pin.clusterID !== undefined && pin.clusterID.toLowerCase() !== live.clusterID?.toLowerCase()) {
         problems.push({
             key: fullKey(`clusters.${cluster}.identity.clusterID`),
-            message: `pins OpenShift cluster ${pin.clusterID}, but kubeconfig-${cluster} reaches ${live.clusterID ? `cluster ${live.clusterID}` : "a cluster without a ClusterVersion clusterID"}: the credential is for another cluster, so nothing was written`,
-            fix: `store the kubeconfig of the pinned cluster (${secretFixCommand(spec)})`,
+            message: `pins OpenShift cluster ${pin.clusterID}, but kubeconfig-${cluster} reaches ${live.clusterID ? `cluster ${live.clusterID}` : "a cluster without a ClusterVersion clusterID"}: the credential is for another cluster, so nothing was written: store the kubeconfig of the pinned cluster`,
+            fix: specSecretFix(spec),
         });
     }
     return problems;
@@ -162,8 +162,8 @@ function unpinnedProblems(
         return [
             {
                 key: fullKey(`clusters.${cluster}.identity.uid`),
-                message: `is not pinned, and kubeconfig-${cluster} reaches the cluster Pulumi.${other.stack}.yaml pins as "${entry.name}", which this file's entry was taken not to be: its grants were not checked against that stack's, so nothing was written`,
-                fix: `edit ${STACK_FILE}: set ${fullKey(`clusters.${cluster}.identity.uid`)} to what ${ask} prints, after review, so this entry's grants are checked against every stack on that cluster`,
+                message: `is not pinned, and kubeconfig-${cluster} reaches the cluster Pulumi.${other.stack}.yaml pins as "${entry.name}", which this file's entry was taken not to be: its grants were not checked against that stack's, so nothing was written: pin it, after review, so this entry's grants are checked against every stack on that cluster`,
+                fix: ask,
             },
         ];
     }

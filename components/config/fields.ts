@@ -10,11 +10,9 @@ import {
     quantityProblem,
 } from "./checks";
 import { dnsLabelProblem } from "../shared/naming";
-import type { FieldMeta } from "./issues";
 
-// Field schemas shared by every section. Each carries an example so a bad value's error can print a fix, and, where
-// the written value shows what was meant, a `suggest` that repairs it: a fix derived from the operator's own value
-// cannot borrow another system's (an example namespace is some system's namespace).
+// Field schemas shared by every section. Each carries an example: what a broken field is read as, so the section's
+// other checks still run in the same pass (never printed: an example namespace is some system's namespace).
 
 /** A zod refinement from one of the shared checks in ./checks: the check's own reason is the message. */
 export function checked<T>(check: (v: T) => string | undefined) {
@@ -41,31 +39,12 @@ export function toDnsLabel(value: unknown): string | undefined {
     return label === "" ? undefined : label;
 }
 
-/** The URL an operator pasted where a name was asked for (`https://deck.example.com/`), when the text is one. */
-export function pastedUrl(text: string): URL | undefined {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) && URL.canParse(text) ? new URL(text) : undefined;
-}
-
-/**
- * The DNS name closest to what was written: a URL's host where a URL was pasted (`https://deck.example.com/` is
- * deck.example.com, never `https-deck.example.com`), else each label repaired as toDnsLabel does.
- */
-export function toDnsName(value: unknown): string | undefined {
-    if (typeof value !== "string") return undefined;
-    const written = pastedUrl(value.trim())?.hostname ?? value;
-    const labels = written.replace(/\.+$/, "").split(".").map(toDnsLabel);
-    if (labels.some((l) => l === undefined)) return undefined;
-    const name = labels.join(".");
-    return name.length <= 253 ? name : undefined;
-}
-
 /** A Kubernetes object name that must also be a DNS label (namespaces, services). */
-export const k8sName = (example: string, suggest: FieldMeta["suggest"] = toDnsLabel) =>
-    z.string().superRefine(checked(dnsLabelProblem)).meta({ example, suggest });
+export const k8sName = (example: string) => z.string().superRefine(checked(dnsLabelProblem)).meta({ example });
 
 /** A DNS host name, as used in Routes and Ingresses. */
 export const hostName = (example: string) =>
-    z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example, suggest: toDnsName });
+    z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example });
 
 /** `host:port[,host:port...]`: Kafka bootstrap servers. */
 export const hostPortList = (example: string) =>
@@ -133,12 +112,7 @@ export const quantity = (example: string) =>
     z
         .string()
         .superRefine(checked(quantityProblem))
-        .meta({
-            example,
-            // `1 Gi` or `1GI` is what was meant when the repaired text is a quantity; `0` has no such repair.
-            suggest: (v: unknown) =>
-                typeof v === "string" ? v.replace(/\s+/g, "").replace(/([KMGTPE])I$/, "$1i") : undefined,
-        });
+        .meta({ example });
 
 /** A CronJob schedule as Kubernetes accepts it: five cron fields (names such as TUE allowed) or a macro. */
 export const cronSchedule = (example: string) =>

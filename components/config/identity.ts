@@ -4,7 +4,7 @@ import * as path from "path";
 import stableStringify from "safe-stable-stringify";
 import { parse } from "yaml";
 import { isMapping, valueAt } from "./issues";
-import { ConfigProblem, STACK_FILE, fullKey, projectSettings, setCommand } from "./problems";
+import { ConfigProblem, fullKey, projectSettings } from "./problems";
 import type { StackTier } from "./system";
 
 // Which stacks are production is decided by the stack's NAME in this committed list, never by its own file: a one-line
@@ -51,8 +51,7 @@ export function productionClaimProblems(
         return [
             {
                 key: fullKey("tier"),
-                message: `belongs to stack "${stack}", a near miss of production's name; did you mean stack "${near}"? Only the committed Pulumi.${near}.yaml run as stack "${near}" is production (components/config/identity.ts), and a stack named like it is refused whatever its tier`,
-                fix: `run the command as stack ${near} (pulumi stack select ${near}) if production is what you meant; otherwise give this stack a name that is not production's (pulumi stack rename <name>) and set runbooks:tier in its Pulumi.<name>.yaml to staging or local`,
+                message: `belongs to stack "${stack}", a near miss of production's name; did you mean stack "${near}"? Only the committed Pulumi.${near}.yaml run as stack "${near}" is production (components/config/identity.ts), and a stack named like it is refused whatever its tier: select that stack if production is what you meant, else give this stack a name that is not production's (pulumi stack rename) with runbooks:tier staging or local`,
             },
         ];
     }
@@ -60,9 +59,7 @@ export function productionClaimProblems(
     return [
         {
             key: fullKey("tier"),
-            message: `says "production", but stack "${stack}" is not production: only the committed Pulumi.prod.yaml run as stack "prod" is (components/config/identity.ts, PRODUCTION_STACKS), and any other stack that claims it is refused`,
-            fix: `edit ${STACK_FILE}: set ${fullKey("tier")} to the tier of this stack (staging or local)`,
-            invents: true,
+            message: `says "production", but stack "${stack}" is not production: only the committed Pulumi.prod.yaml run as stack "prod" is (components/config/identity.ts, PRODUCTION_STACKS), and any other stack that claims it is refused: set it to the tier of this stack (staging or local)`,
         },
     ];
 }
@@ -96,8 +93,7 @@ export function committedProductionProblems(
         return [
             {
                 key: fullKey("tier"),
-                message: `comes from a file git does not track at HEAD: production is the committed ${file} (components/config/identity.ts), so it runs only from a reviewed commit`,
-                fix: `commit ${file} after review (git add ${file} && git commit), then run again`,
+                message: `comes from a file git does not track at HEAD: production is the committed ${file} (components/config/identity.ts), so it runs only from a reviewed commit: commit it after review, then run again`,
             },
         ];
     }
@@ -115,8 +111,7 @@ export function committedProductionProblems(
         if (stableStringify(atHead.get(key)) === stableStringify(given.get(key))) continue;
         problems.push({
             key: fullKey(key),
-            message: `differs from the committed ${file} (HEAD): production's tier and pinned cluster identities run only as committed, never from an uncommitted edit or another file`,
-            fix: `commit the change to ${file} after review, or restore it as committed (git diff HEAD -- ${file}; git checkout HEAD -- ${file}); then run again`,
+            message: `differs from the committed ${file} (HEAD): production's tier and pinned cluster identities run only as committed, never from an uncommitted edit or another file: commit the change after review, or restore it as committed (git diff HEAD -- ${file})`,
         });
     }
     return problems;
@@ -144,8 +139,7 @@ export function tierProblems(
     return [
         {
             key: fullKey("tier"),
-            message: `says "${tier}" (${stackFileLocation(stack, fullKey("tier"), root)}), but stack "${stack}" is production by its name (components/config/identity.ts, PRODUCTION_STACKS): a production stack keeps every stateful object protected whatever its file says`,
-            fix: setCommand("tier", "production"),
+            message: `says "${tier}" (${stackFileLocation(stack, fullKey("tier"), root)}), but stack "${stack}" is production by its name (components/config/identity.ts, PRODUCTION_STACKS): a production stack keeps every stateful object protected whatever its file says: its tier is production`,
         },
     ];
 }

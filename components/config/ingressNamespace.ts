@@ -1,6 +1,6 @@
 import { isPlaceholder } from "../shared/placeholder";
 import type { ClustersConfig } from "./program";
-import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 
 /**
  * A system on a plain Kubernetes cluster needs its ingress controller's namespace for the NetworkPolicies; nothing
@@ -11,12 +11,13 @@ export function ingressNamespaceProblems(cluster: unknown, clusters: ClustersCon
     const entry = clusters[cluster];
     if (entry?.platform !== "kubernetes") return [];
     const key = `clusters.${cluster}.ingressNamespace`;
-    const fix = `edit ${STACK_FILE}: set ${fullKey(key)} to the namespace of this cluster's ingress controller pods (kubectl get pods -A -l app.kubernetes.io/component=controller)`;
+    // The one command printing the value: the namespace of this cluster's ingress controller pods.
+    const fix = "kubectl get pods -A -l app.kubernetes.io/component=controller";
     if (entry.ingressNamespace === undefined) {
         return [
             {
                 key: fullKey(key),
-                message: `is required on a Kubernetes cluster: the NetworkPolicies admit the ingress controller's pods to exposed Services by their namespace`,
+                message: `is required on a Kubernetes cluster: the NetworkPolicies admit the ingress controller's pods to exposed Services by their namespace: set it to the namespace of this cluster's ingress controller pods`,
                 fix,
             },
         ];
@@ -25,7 +26,7 @@ export function ingressNamespaceProblems(cluster: unknown, clusters: ClustersCon
         return [
             {
                 key: fullKey(key),
-                message: `is a placeholder: the NetworkPolicies would admit no router, and every Ingress of this cluster would stop answering`,
+                message: `is a placeholder: the NetworkPolicies would admit no router, and every Ingress of this cluster would stop answering: set it to the namespace of this cluster's ingress controller pods`,
                 fix,
                 placeholder: true,
             },

@@ -1,28 +1,18 @@
 import { z } from "zod";
 import { closest, textProblem, yaml11Boolean } from "./checks";
-import {
-    ConfigProblem,
-    STACK_FILE,
-    formatPath,
-    fullKey,
-    removeCommand,
-    renameFix,
-    setCommand,
-} from "./problems";
-
-export { formatPath };
+import { ConfigProblem, formatPath, fullKey, renameFix } from "./problems";
 import { credentialKinds, listOf, multiLineDocument, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
 
+export { formatPath };
+
 type Segment = string | number;
 
-/** Metadata a schema field may carry (`.meta({...})`) to make error messages fixable. */
+/** Metadata a schema field may carry (`.meta({...})`). */
 export interface FieldMeta {
-    /** A valid value printed in the `pulumi config set` fix. */
+    /** A valid value: what a broken field of a section is read as, so the section's other checks still run. */
     example?: string;
-    /** The valid value meant by what was written (`Packit-Stg` → `packit-stg`); preferred to the example. */
-    suggest?: (written: unknown, section: Record<string, unknown>) => string | undefined;
-    /** A value only the operator knows (an e-group): the fix asks for it. Given the mapping the field is in. */
+    /** What only the operator knows to write there (an e-group): the problem says it. Given the field's mapping. */
     ask?: string | ((parent: Record<string, unknown>) => string);
 }
 
@@ -93,7 +83,7 @@ export function schemaAt(schema: z.ZodType, path: readonly Segment[]): z.ZodType
 function metaOf(schema: z.ZodType | undefined): FieldMeta {
     for (let current = schema, i = 0; current && i < 20; current = wrapped(current), i++) {
         const meta = (current.meta() ?? {}) as FieldMeta;
-        if (meta.example !== undefined || meta.ask !== undefined || meta.suggest !== undefined) return meta;
+        if (meta.example !== undefined || meta.ask !== undefined) return meta;
     }
     return {};
 }
@@ -114,179 +104,35 @@ function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undef
     return said !== undefined && schema.safeParse(said).success ? String(said) : undefined;
 }
 
-/** How YAML read a number or boolean: the stack file's text of it (`1.10` for 1.1) when the source recorded it. */
-function writtenAsNumber(
-    raw: unknown,
-    parent: unknown,
-    last: Segment | undefined,
-): { text?: string; known: boolean } | undefined {
-    if (raw === null || (typeof raw !== "number" && typeof raw !== "boolean")) return undefined;
-    const text = last !== undefined ? scalarSource(parent, last) : undefined;
-    return { text, known: text !== undefined };
+/** How YAML read an unquoted value, when it read a number or boolean where text was meant (`1.10` as 1.1). */
+function yamlNote(field: z.ZodType | undefined, raw: unknown, parent: unknown, last: Segment | undefined): string {
+    if (!field || raw === null || (typeof raw !== "number" && typeof raw !== "boolean")) return "";
+    const written = last !== undefined ? scalarSource(parent, last) : undefined;
+    const text = written ?? String(raw);
+    if (!field.safeParse(text).success) return "";
+    const read = `the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}`;
+    return written !== undefined
+        ? `: YAML reads the unquoted ${written} as ${read}; quote it ('${written}') so it stays the text written`
+        : `: YAML read it as ${read} (an unquoted 1.10 reads as 1.1); quote it exactly as intended`;
 }
 
-/** True when `pulumi config set --path` might not store `text` as a string (integers, booleans, number-like). */
-function needsStringType(text: string): boolean {
-    return pathValue(text) !== text || (text.trim() !== "" && Number.isFinite(Number(text)));
-}
+/**
+ * The stack file's error map: what is wrong and what is allowed, in the operator's words. zod's own sentences say
+ * what is allowed (the type, the options, the bound, the pattern); a missing value says it is required.
+ */
+export const stackFileErrors: z.core.$ZodErrorMap = (issue) =>
+    issue.code === "invalid_type" && issue.input === undefined
+        ? `is required (expected ${issue.expected})`
+        : undefined;
 
-/** The fix of one field and what its message adds to the issue (how YAML read the value). */
-interface FieldFix {
-    fix: string;
-    note?: string;
-    sets?: string;
-    invents?: boolean;
-}
-
-/** One broken field as the repairs read it. */
-interface BrokenField {
-    keyPath: string;
-    field: z.ZodType | undefined;
-    issue: z.core.$ZodIssue;
-    raw: unknown;
-    parent: unknown;
-    section: unknown;
-    /** The key is a path (`a.b`, `a[0]`): its fix needs `--path`. */
-    path: boolean;
-    /** The stack file's text of a value YAML read as a number or boolean, when it is one. */
-    written: { text?: string; known: boolean } | undefined;
-    /** The `config set` of a value, as a string wherever the CLI would read it as something else. */
-    set: (text: string) => string;
-}
-
-/** The fix of one broken field: the first repair that applies, else the example. */
-function fixFor(
-    keyPath: string,
-    field: z.ZodType | undefined,
-    issue: z.core.$ZodIssue,
-    raw: unknown,
-    parent: unknown,
-    last: Segment | undefined,
-    section: unknown,
-): FieldFix {
-    const path = keyPath.includes(".") || keyPath.includes("[");
-    const stringType = (text: string) => path && needsStringType(text) && !!field?.safeParse(text).success;
-    const broken: BrokenField = {
-        ...{ keyPath, field, issue, raw, parent, section, path },
-        written: writtenAsNumber(raw, parent, last),
-        set: (text) => setCommand(keyPath, text, { path, type: stringType(text) ? "string" : undefined }),
-    };
-    for (const repair of REPAIRS) {
-        const fix = repair(broken);
-        if (fix !== undefined) return fix;
-    }
-    return exampleFix(broken);
-}
-
-/** The repairs of a broken field, most certain first: what the file shows, a near value, a suggestion, asking. */
-const REPAIRS: readonly ((broken: BrokenField) => FieldFix | undefined)[] = [
-    quoteWrittenText,
-    quoteLostText,
-    yaml11Word,
-    typeSlip,
-    nearestAllowedValue,
-    suggestedValue,
-    askedValue,
-];
-
-function readAs(raw: unknown): string {
-    return `the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}`;
-}
-
-/** YAML read an unquoted text as a number or boolean, and the file's text of it is known: write that text. */
-function quoteWrittenText({ field, raw, written, set }: BrokenField): FieldFix | undefined {
-    if (written?.text === undefined || !accepts(field, written.text)) return undefined;
-    return {
-        fix: set(written.text),
-        sets: written.text,
-        note: `YAML reads the unquoted ${written.text} as ${readAs(raw)}; quote it ('${written.text}') so it stays the text written`,
-    };
-}
-
-/** What was written is lost (1.10 and 1.1 read alike): printing the number could deploy the wrong value. */
-function quoteLostText({ keyPath, field, raw, written }: BrokenField): FieldFix | undefined {
-    if (!written || written.known || !accepts(field, String(raw))) return undefined;
-    return {
-        fix: `edit ${STACK_FILE}: put the value of ${fullKey(keyPath)} in quotes exactly as intended, e.g. '${String(raw)}'`,
-        note: `YAML read it as ${readAs(raw)} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
-    };
-}
-
-/** A YAML 1.1 word where a boolean is expected says which one (`no` is false), whatever the field's wrapping. */
-function yaml11Word({ keyPath, issue, raw, path }: BrokenField): FieldFix | undefined {
-    if (typeof raw !== "string" || issue.code !== "invalid_type" || issue.expected !== "boolean")
-        return undefined;
-    const said = yaml11Boolean(raw);
-    return said === undefined
-        ? undefined
-        : { fix: setCommand(keyPath, String(said), { path }), sets: String(said) };
-}
-
-/** Only the value's type is wrong (`"3"` for 3): the value meant. */
-function typeSlip({ keyPath, field, raw, path }: BrokenField): FieldFix | undefined {
-    const meant = coercedRaw(field, raw);
-    return meant === undefined ? undefined : { fix: setCommand(keyPath, meant, { path }), sets: meant };
-}
-
-/** A misspelt choice: the allowed value nearest to what was written. */
-function nearestAllowedValue({ issue, raw, set }: BrokenField): FieldFix | undefined {
-    if (issue.code !== "invalid_value" || typeof raw !== "string" || issue.values.length === 0)
-        return undefined;
-    const near = closest(raw, issue.values.map(String));
-    return near === undefined ? undefined : { fix: set(near), sets: near };
-}
-
-/** The field's own suggestion from what was written (`Packit-Stg` → `packit-stg`), when the field takes it. */
-function suggestedValue({ field, raw, section, set }: BrokenField): FieldFix | undefined {
-    const suggested = metaOf(field).suggest?.(raw, asRecord(section));
-    if (suggested === undefined || suggested === raw || !accepts(field, suggested)) return undefined;
-    return { fix: set(suggested), sets: suggested };
-}
-
-/** A value only the operator knows: the fix asks for it. */
-function askedValue({ keyPath, field, parent }: BrokenField): FieldFix | undefined {
-    const ask = askFix(keyPath, metaOf(field), parent);
-    return ask === undefined ? undefined : { fix: ask };
-}
-
-/** The field's example; a text field's is nobody's value for this stack (fixProof offers the committed one or asks). */
-function exampleFix({ field, issue, set }: BrokenField): FieldFix {
-    const text = field !== undefined && defOf(unwrap(field)).type === "string";
-    const expected = issue.code === "invalid_type" ? issue.expected : "";
-    const example =
-        metaOf(field).example ??
-        (issue.code === "invalid_value" && issue.values.length > 0
-            ? String(issue.values[0])
-            : (EXAMPLES_BY_TYPE[expected] ?? "<value>"));
-    return { fix: set(example), ...(text ? { invents: true } : {}) };
-}
-
-/** The field accepts `text` as a stack file would hold it after the fix. */
-function accepts(field: z.ZodType | undefined, text: string): boolean {
-    return !!field && (field.safeParse(text).success || field.safeParse(pathValue(text)).success);
-}
-
-/** The fix that asks for a value only the operator knows, when the field declares one. */
-function askFix(keyPath: string, meta: FieldMeta, parent: unknown): string | undefined {
-    if (meta.ask === undefined) return undefined;
-    const what = typeof meta.ask === "string" ? meta.ask : meta.ask(asRecord(parent));
-    return `edit ${STACK_FILE}: set ${fullKey(keyPath)} to ${what}`;
-}
-
-const EXAMPLES_BY_TYPE: Record<string, string> = {
-    number: "1",
-    int: "1",
-    boolean: "true",
-    object: "{}",
-    record: "{}",
-    array: "[]",
-};
-
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
-    if (issue.code === "invalid_type" && value === undefined) {
-        return `is required (expected ${issue.expected})`;
-    }
+function describeIssue(issue: z.core.$ZodIssue): string {
     return issue.message.replace(/^Invalid input: /, "");
+}
+
+/** What only the operator can say of a field (its `ask`), as the end of a message. */
+function asked(meta: FieldMeta, parent: unknown): string {
+    if (meta.ask === undefined) return "";
+    return `; set it to ${typeof meta.ask === "string" ? meta.ask : meta.ask(asRecord(parent))}`;
 }
 
 /** The value at a path inside a parsed value, undefined when there is none. */
@@ -308,7 +154,7 @@ export function stringLeaves(value: unknown, path: Segment[] = []): { path: Segm
     return [];
 }
 
-/** zod's issues of one config section as problems: full key, what is wrong, and the command that fixes it. */
+/** zod's issues of one config section (parsed with {@link stackFileErrors}) as problems: full key, reason, allowed. */
 export function problemsFromIssues(
     section: string,
     schema: z.ZodType,
@@ -322,38 +168,25 @@ export function problemsFromIssues(
             problems.push(...unknownKeyProblems(section, schema, value, path, issue.keys));
             continue;
         }
-        const keyPath = formatPath(section, path);
-        const field = schemaAt(schema, path);
+        const key = fullKey(formatPath(section, path));
         if (path.length === 0 && issue.code === "invalid_type" && value !== undefined) {
-            // A whole section of the wrong shape: no one command writes a section's settings back.
-            problems.push({
-                key: fullKey(keyPath),
-                message: `${describeIssue(issue, value)}: the section must be a mapping of its settings`,
-                fix: `edit ${STACK_FILE}: write ${fullKey(section)} as a mapping of its settings (docs/reference/configuration.md, "Stack configuration")`,
-            });
+            problems.push({ key, message: `${describeIssue(issue)}: the section must be a mapping of its settings` });
             continue;
         }
         if (issue.code === "invalid_key") {
-            // The name is the mistake: what it should be is the operator's to say, and a set would write it again.
+            // The name is the mistake: what it should be is the operator's to say.
             const rule = issue.issues.map((i) => i.message).join("; ");
-            problems.push({
-                key: fullKey(keyPath),
-                message: `is no valid name here: ${rule}`,
-                fix: `edit ${STACK_FILE}: rename ${fullKey(keyPath)} to the name you meant (${rule})`,
-            });
+            problems.push({ key, message: `is no valid name here: ${rule}; rename it to the name you meant` });
             continue;
         }
         const raw = valueAt(value, path);
-        // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
+        // A credential is reported once, by credentialProblems, and no other message quotes it.
         if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;
+        const field = schemaAt(schema, path);
         const parent = valueAt(value, path.slice(0, -1));
-        const { fix, note, sets, invents } = fixFor(keyPath, field, issue, raw, parent, path.at(-1), value);
         problems.push({
-            key: fullKey(keyPath),
-            message: note ? `${describeIssue(issue, raw)}: ${note}` : describeIssue(issue, raw),
-            fix,
-            ...(sets !== undefined ? { sets } : {}),
-            ...(invents ? { invents } : {}),
+            key,
+            message: `${describeIssue(issue)}${yamlNote(field, raw, parent, path.at(-1))}${asked(metaOf(field), parent)}`,
         });
     }
     return problems;
@@ -382,10 +215,8 @@ function unknownKeyProblems(
             key: fullKey(keyPath),
             message: near
                 ? `unknown setting "${key}"; did you mean "${near}"? (${known}); it is ignored as written`
-                : `unknown setting "${key}" (${known}); it is ignored`,
-            fix: near
-                ? renameFix(fullKey(keyPath), formatPath(section, [...path, near]))
-                : removeCommand(keyPath, { path: true }),
+                : `unknown setting "${key}" (${known}); it is ignored: remove it`,
+            ...(near ? { fix: renameFix(fullKey(keyPath), fullKey(formatPath(section, [...path, near]))) } : {}),
         };
     });
 }
@@ -399,23 +230,16 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     const walk = (v: unknown, path: Segment[], depth: number): void => {
         if (depth > 32) return;
         if (typeof v === "string") {
-            const credential = credentialProblem(section, schema, value, path, v);
+            const credential = credentialProblem(section, schema, path, v);
             if (credential) {
                 problems.push(credential);
                 return;
             }
             const reason = textProblem(v, multiLineAllowed(schema, path, v));
             if (reason) {
-                const keyPath = formatPath(section, path);
-                const meta = metaOf(schemaAt(schema, path));
-                const ask = askFix(keyPath, meta, valueAt(value, path.slice(0, -1)));
-                // The example is nobody's value for this stack: fixProof offers the committed one or asks.
-                problems.push({
-                    key: fullKey(keyPath),
-                    message: reason,
-                    fix: ask ?? setCommand(keyPath, meta.example ?? "<value>", { path: path.length > 0 }),
-                    ...(ask === undefined ? { invents: true } : {}),
-                });
+                const parent = valueAt(value, path.slice(0, -1));
+                const message = `${reason}${asked(metaOf(schemaAt(schema, path)), parent)}`;
+                problems.push({ key: fullKey(formatPath(section, path)), message });
             }
         } else if (Array.isArray(v)) {
             v.forEach((x, i) => walk(x, [...path, i], depth + 1));
@@ -426,11 +250,8 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
                         ? `"${PROTO_KEY}" is no setting: the schema drops it without a word, so what it holds would be lost (and merged into an object it would reach every object's prototype)`
                         : textProblem(k);
                 if (keyReason) {
-                    problems.push({
-                        key: fullKey(formatPath(section, [...path, k])),
-                        message: `the key ${keyReason}`,
-                        fix: removeCommand(formatPath(section, [...path, k]), { path: true }),
-                    });
+                    const key = fullKey(formatPath(section, [...path, k]));
+                    problems.push({ key, message: `the key ${keyReason}: remove it` });
                     continue;
                 }
                 walk(x, [...path, k], depth + 1);
@@ -466,23 +287,12 @@ export const CREDENTIAL_MESSAGE = "looks like a credential";
 export function credentialProblem(
     section: string,
     schema: z.ZodType,
-    root: unknown,
     path: readonly Segment[],
     value: string,
 ): ConfigProblem | undefined {
     const kinds = credentialKindsAt(schema, path, value);
     if (kinds.length === 0) return undefined;
-    const keyPath = formatPath(section, path);
-    const { fix, invents } =
-        path.length === 0
-            ? { fix: removeCommand(keyPath), invents: false }
-            : credentialFieldFix(keyPath, schema, root, path);
-    return {
-        key: fullKey(keyPath),
-        message: credentialMessage(section, kinds),
-        fix,
-        ...(invents ? { invents } : {}),
-    };
+    return { key: fullKey(formatPath(section, path)), message: credentialMessage(section, kinds) };
 }
 
 /** What credentials a value holds. In a map whose keys are the user's, the key's name says what the value is. */
@@ -495,29 +305,6 @@ function credentialKindsAt(schema: z.ZodType, path: readonly Segment[], value: s
     while (root > 0 && inFreeFormMap(schema, path.slice(0, root))) root--;
     const keys = path.slice(root, at + 1).filter((k): k is string => typeof k === "string");
     return namedCredentials(value, String(path[at]), 0, keys);
-}
-
-/** A credential's field loses it: asked for, else removed, unless required with an example to stand there. */
-function credentialFieldFix(
-    keyPath: string,
-    schema: z.ZodType,
-    root: unknown,
-    path: readonly Segment[],
-): { fix: string; invents: boolean } {
-    const field = schemaAt(schema, path);
-    const meta = metaOf(field);
-    const ask = askFix(keyPath, meta, valueAt(root, path.slice(0, -1)));
-    if (ask !== undefined) return { fix: ask, invents: false };
-    const optional = !field || field.safeParse(undefined).success || isFreeForm(field);
-    const example = meta.example;
-    const invents =
-        !optional &&
-        example !== undefined &&
-        accepts(field, example) &&
-        credentialKinds(example).length === 0;
-    return invents
-        ? { fix: setCommand(keyPath, example, { path: true }), invents }
-        : { fix: removeCommand(keyPath, { path: true }), invents };
 }
 
 function credentialMessage(section: string, kinds: readonly string[]): string {

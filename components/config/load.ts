@@ -1,12 +1,9 @@
 import { duplicateKeyProblems, underAmbiguous } from "./duplicateKeys";
-import { committedValue, provenFixes } from "./fixProof";
-import { foreignWrites } from "./foreignValues";
 import { CREDENTIAL_MESSAGE, valueAt } from "./issues";
 import type { Notice } from "./notices";
-import { ConfigError, ConfigProblem, PROJECT, STACK_FILE, fullKey } from "./problems";
-import { parsePath } from "./fixCommands";
+import { ConfigError, ConfigProblem, PROJECT, STACK_FILE, segments } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
-import { otherStacks } from "./stacks";
+import { committedTier, otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
 import { LoadOptions } from "./loadOptions";
 import { SecretSpec, SecretStore, StackTier, stackTier } from "./system";
@@ -68,30 +65,16 @@ export function loadProgramConfig(
     const leaked = new Set(
         run.problems.filter((p) => p.message.startsWith(CREDENTIAL_MESSAGE)).map((p) => p.key),
     );
-    const unquoted = withoutCredentials(source, leaked);
-    // A partial configuration (a system's own tests) has no committed file to prove a fix against.
-    if (source.stack === undefined)
-        throw new ConfigError(run.problems.map(unquoted), source.stack, run.complete);
-    const root = options.root ?? process.cwd();
-    const committed = (key: string) => committedValue(source.stack, key, root);
-    const problems = provenFixes(
-        run.problems.filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE)),
-        source,
-        (edited) => {
-            const again = checkProgramConfig(edited, systems, options);
-            return "config" in again ? [] : again.problems;
-        },
-        committed,
-        // No printed fix writes another stack's value, in any spelling of it.
-        foreignWrites(source, () => otherStacks(source.stack ?? "", options.root), committed),
-    );
-    throw new ConfigError(problems.map(unquoted), source.stack, run.complete);
+    const problems = run.problems
+        .filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE))
+        .map(withoutCredentials(source, leaked));
+    throw new ConfigError(problems, source.stack, run.complete);
 }
 
 /** A problem with each credential of `keys` it quotes, raw or JSON-escaped, replaced by the key that holds it. */
 function withoutCredentials(source: ConfigSource, keys: ReadonlySet<string>) {
     const quoted = [...keys].flatMap((key) => {
-        const [section, ...rest] = parsePath(key.slice(PROJECT.length + 1));
+        const [section, ...rest] = segments(key.slice(PROJECT.length + 1));
         const value = valueAt(source.getValue(String(section)), rest);
         if (typeof value !== "string" || value === "") return [];
         const held = `<the credential at ${key}>`;
@@ -99,16 +82,13 @@ function withoutCredentials(source: ConfigSource, keys: ReadonlySet<string>) {
     });
     return (p: ConfigProblem): ConfigProblem => {
         if (p.message.startsWith(CREDENTIAL_MESSAGE)) return p;
-        let { message, fix } = p;
-        for (const [text, held] of quoted) {
-            message = message.replaceAll(text, held);
-            fix = fix.replaceAll(text, held);
-        }
-        return { ...p, message, fix };
+        let { message } = p;
+        for (const [text, held] of quoted) message = message.replaceAll(text, held);
+        return { ...p, message };
     };
 }
 
-/** Every pass over a configuration: the configuration, or every problem it has (fixes not yet proven). */
+/** Every pass over a configuration: the configuration, or every problem it has. */
 function checkProgramConfig(
     source: ConfigSource,
     systems: readonly SystemDefinition[],
@@ -123,12 +103,11 @@ function checkProgramConfig(
         ...duplicateKeyProblems(duplicates, source.stack ? `Pulumi.${source.stack}.yaml` : STACK_FILE),
     );
     const foreign = run(foreignNamespaces(source));
-    // A stack that claims production without being it: every other fix depends on which stack it really is. Its
-    // committed tier says so, and the rest is checked as that stack; without one (turning a copy of production's file
-    // into another stack's, one fix at a time) that question comes first.
+    // A stack that claims production without being it: every other problem depends on which stack it really is. Its
+    // committed tier says so, and the rest is checked as that stack; without one that question comes first.
     const claims = productionClaimProblems(source.stack, readTier(source));
     if (claims.length > 0) {
-        const tier = committedValue(source.stack, fullKey("tier"), options.root ?? process.cwd());
+        const tier = committedTier(source.stack, options.root);
         if (tier !== "staging" && tier !== "local")
             return { problems: [...problems, ...claims], complete: false };
         problems.push(...claims);
@@ -177,7 +156,7 @@ function readTier(source: ConfigSource): StackTier | undefined {
     return parsed.success ? parsed.data : undefined;
 }
 
-/** The systems read with each production setting the stack's identity overrules as its fix leaves it. */
+/** The systems read with each production setting the stack's identity overrules as production has it. */
 function readAsIdentityLeaves(
     source: ConfigSource,
     systems: readonly SystemDefinition[],
@@ -225,7 +204,7 @@ function acceptedConfig(
     };
 }
 
-/** The source with some sections replaced (as their fixes leave them). */
+/** The source with some sections replaced. */
 function overlaid(source: ConfigSource, sections: Record<string, unknown>): ConfigSource {
     return { ...source, getValue: (key) => (key in sections ? sections[key] : source.getValue(key)) };
 }

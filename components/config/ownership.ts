@@ -1,6 +1,6 @@
 import { dnsSubdomainProblem } from "./checks";
 import { formatPath } from "./issues";
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 
 // What a stack may write on a cluster, modelled on Argo CD's AppProject (namespaces, cluster-scoped kinds, and hosts).
 // Each grant names its system, so a clash has a right and a wrong side, and no stack writes what another one owns.
@@ -142,15 +142,6 @@ export interface OwnershipInput {
     foreign: Record<string, readonly ForeignCluster[]>;
 }
 
-/** The namespace the wrong side moves to (`suffix`: the moving system, or this stack), a DNS label. */
-export function movedNamespace(namespace: string, suffix: string): string {
-    return `${namespace}-${suffix}`
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, "-")
-        .replace(/-+/g, "-")
-        .slice(0, 63)
-        .replace(/-+$/, "");
-}
 
 /** A namespace one system writes on a cluster, with the key that sets it. */
 export interface NamespaceWrite {
@@ -178,8 +169,7 @@ export function ungrantedClashProblems(writes: readonly NamespaceWrite[]): Confi
         for (const owner of list.filter((o) => o.section !== systemsClaiming[0])) {
             problems.push({
                 key: fullKey(owner.key),
-                message: `namespace "${namespace}" on cluster "${cluster}" is claimed by ${systemsClaiming.join(" and ")}; ${systemsClaiming[0]} comes first in the program's system order and keeps it, ${owner.section} moves to a namespace of its own`,
-                fix: setCommand(owner.key, movedNamespace(namespace, owner.section), { path: true }),
+                message: `namespace "${namespace}" on cluster "${cluster}" is claimed by ${systemsClaiming.join(" and ")}; ${systemsClaiming[0]} comes first in the program's system order and keeps it, ${owner.section} moves to a namespace of its own, granted to it`,
             });
         }
     }
@@ -247,11 +237,7 @@ function grantProblem(
     system: string,
 ): ConfigProblem | undefined {
     const key = grantKey(cluster, kind, value);
-    const goes = (message: string): ConfigProblem => ({
-        key: fullKey(key),
-        message,
-        fix: removeCommand(key, { path: true }),
-    });
+    const goes = (message: string): ConfigProblem => ({ key: fullKey(key), message: `${message}: remove it` });
     const reserved = kind === "namespaces" ? platformNamespaceProblem(value) : undefined;
     if (reserved) return goes(`${reserved}. This grant goes`);
     if (!input.systems.includes(system))
@@ -279,8 +265,7 @@ function placementProblems(input: OwnershipInput): {
         misplaced.add(w);
         problems.push({
             key: fullKey(`${w.section}.cluster`),
-            message: `is "${w.cluster}", but runbooks:clusters.${home.cluster}.${home.kind} grants ${w.section}'s ${NOUN[home.kind]} "${home.value}" on cluster "${home.cluster}": a system lives on the cluster its grants name`,
-            fix: setCommand(`${w.section}.cluster`, home.cluster, { path: true }),
+            message: `is "${w.cluster}", but runbooks:clusters.${home.cluster}.${home.kind} grants ${w.section}'s ${NOUN[home.kind]} "${home.value}" on cluster "${home.cluster}": a system lives on the cluster its grants name: set it to "${home.cluster}", or move the grants`,
         });
     }
     return { problems, misplaced };
@@ -324,8 +309,7 @@ function reservedClaimProblem(w: SystemClaims, claim: Claim): ConfigProblem | un
     if (!reserved) return undefined;
     return {
         key: fullKey(claim.key),
-        message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}`,
-        fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
+        message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}: set it to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
     };
 }
 
@@ -368,8 +352,7 @@ export function routeClashProblems(writes: readonly SystemClaims[]): ConfigProbl
             reported.add(claim.key);
             problems.push({
                 key: fullKey(claim.key),
-                message: `makes ${w.section} serve https://${claim.value}${path === "/" ? "" : path} on cluster "${w.cluster}", which ${fullKey(owner.key)} (${owner.section}) serves too: the router admits one Route or Ingress per host and path, so one of them would never be reached`,
-                fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a host of its own, granted to ${w.section} in runbooks:clusters.${w.cluster}.hosts`,
+                message: `makes ${w.section} serve https://${claim.value}${path === "/" ? "" : path} on cluster "${w.cluster}", which ${fullKey(owner.key)} (${owner.section}) serves too: the router admits one Route or Ingress per host and path, so one of them would never be reached: set it to a host of its own, granted to ${w.section} in runbooks:clusters.${w.cluster}.hosts`,
             });
         }
     }
@@ -412,8 +395,7 @@ function disabledClaimProblem(
     const all = w.claims[kind].filter((c) => c.disable?.key === d.key).map((c) => c.value);
     return {
         key: fullKey(claim.key),
-        message: `makes ${w.section} create ${all.join(", ")} on cluster "${w.cluster}", which runbooks:clusters.${w.cluster}.clusterScoped does not grant to ${w.section}${other ? ` (it grants ${other[0]} to ${other[1]})` : ""}: ${d.why}. Only if this stack is the one that owns them on that cluster, grant them under runbooks:clusters.${w.cluster}.clusterScoped instead`,
-        fix: setCommand(d.key, d.value, { path: true }),
+        message: `makes ${w.section} create ${all.join(", ")} on cluster "${w.cluster}", which runbooks:clusters.${w.cluster}.clusterScoped does not grant to ${w.section}${other ? ` (it grants ${other[0]} to ${other[1]})` : ""}: ${d.why}. Only if this stack is the one that owns them on that cluster, grant them under runbooks:clusters.${w.cluster}.clusterScoped instead; else set ${fullKey(d.key)} to ${d.value}`,
     };
 }
 
@@ -435,21 +417,11 @@ function takenClaimProblem(
         return {
             key: fullKey(claim.key),
             message: `is ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}; "${free[0]}" is granted to ${w.section} and unused`,
-            fix: setCommand(claim.key, free[0], { path: true }),
-        };
-    }
-    if (claim.settable && kind === "namespaces") {
-        const renamed = movedNamespace(claim.value, input.production ? w.section : input.stack);
-        return {
-            key: fullKey(claim.key),
-            message: `is namespace "${claim.value}" ${where}, but ${taken}; ${w.section} moves to a namespace of its own`,
-            fix: moveNamespaceFix(w, claim, renamed),
         };
     }
     return {
         key: fullKey(claim.key),
-        message: `makes ${w.section} write ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}`,
-        fix: `edit ${STACK_FILE}: change ${fullKey(claim.key)} so that ${w.section} writes a ${NOUN[kind]} granted to it in runbooks:clusters.${w.cluster}.${kind}`,
+        message: `makes ${w.section} write ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}: ${w.section} writes a ${NOUN[kind]} of its own, granted to it in runbooks:clusters.${w.cluster}.${kind}`,
     };
 }
 
@@ -465,18 +437,12 @@ function missingGrantProblem(
     if (grantedTo && grantedTo !== w.section && claim.settable && kind === "namespaces") {
         return {
             key: fullKey(claim.key),
-            message: `is namespace "${claim.value}" on cluster "${w.cluster}", which ${grantedTo} writes too and which is granted to neither; ${grantedTo} comes first in the program's system order and keeps it, ${w.section} moves to a namespace of its own`,
-            fix: moveNamespaceFix(w, claim, movedNamespace(claim.value, w.section)),
+            message: `is namespace "${claim.value}" on cluster "${w.cluster}", which ${grantedTo} writes too and which is granted to neither; ${grantedTo} comes first in the program's system order and keeps it, ${w.section} moves to a namespace of its own, granted to it`,
         };
     }
     return {
         key: fullKey(grantKey(w.cluster, kind, claim.value)),
-        message: `is missing: ${w.section} writes ${NOUN[kind]} "${claim.value}" on cluster "${w.cluster}" (${fullKey(claim.key)}), and a stack writes only what runbooks:clusters.${w.cluster}.${kind} grants it`,
-        fix: setCommand(grantKey(w.cluster, kind, claim.value), w.section, { path: true }),
+        message: `is missing: ${w.section} writes ${NOUN[kind]} "${claim.value}" on cluster "${w.cluster}" (${fullKey(claim.key)}), and a stack writes only what runbooks:clusters.${w.cluster}.${kind} grants it: grant it to ${w.section} there`,
     };
 }
 
-/** A system moves to a namespace of its own: its setting names it, and the grant gives it the system in one fix. */
-function moveNamespaceFix(w: SystemClaims, claim: Claim, renamed: string): string {
-    return `${setCommand(claim.key, renamed, { path: true })} && ${setCommand(grantKey(w.cluster, "namespaces", renamed), w.section, { path: true })}`;
-}

@@ -1,7 +1,7 @@
 import { parseImageRef } from "../shared/imageRef";
 import { PLACEHOLDER_TAG } from "../shared/placeholder";
 import { formatPath, stringLeaves } from "./issues";
-import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 import { grepFixed } from "./unconfirmedImage";
 
 /** Every string in `value` that is an image tagged with the program's "not yet known" mark, with its path. */
@@ -18,8 +18,8 @@ export function placeholderImageProblems(section: string, value: unknown): Confi
         const repository = image.slice(0, image.lastIndexOf(":"));
         return {
             key: fullKey(key),
-            message: `is ${image}: "${PLACEHOLDER_TAG}" marks an image nobody has confirmed yet, which no registry serves, so the deploy would hang on a pod that cannot pull. Pin the tag or digest running today`,
-            fix: `edit ${STACK_FILE}: set ${fullKey(key)} to ${repository}:<the tag running today> (oc get deployment -A -o jsonpath='{..image}' | tr ' ' '\\n' | ${grepFixed(repository.split("/").pop() ?? repository)})`,
+            message: `is ${image}: "${PLACEHOLDER_TAG}" marks an image nobody has confirmed yet, which no registry serves, so the deploy would hang on a pod that cannot pull. Pin the tag or digest running today (${repository}:<tag>)`,
+            fix: `oc get deployment -A -o jsonpath='{..image}' | tr ' ' '\\n' | ${grepFixed(repository.split("/").pop() ?? repository)}`,
             placeholder: true,
         };
     });

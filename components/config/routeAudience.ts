@@ -4,7 +4,7 @@ import type { ExposureAudience } from "../shared/portPurpose";
 import { isPlaceholder } from "../shared/placeholder";
 import { cidrProblem, worldAdmittedBy } from "./checks";
 import { checked } from "./fields";
-import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 import { worldWords } from "./sourceRanges";
 import { StackTier, isProductionTier } from "./system";
 
@@ -42,22 +42,20 @@ export function routeAudienceProblems(
 ): ConfigProblem[] {
     if (routes.length === 0) return [];
     const allowFrom = `${key}.allowFrom`;
-    const fix = `edit ${STACK_FILE}: set ${fullKey(allowFrom)} to the source ranges (CIDR) of the readers of ${routes.join(", ")} (ask the operators of the Prometheus that scrapes them; pulumi config set --path '${fullKey(`${allowFrom}[0]`)}' '<their CIDR>')`;
-    const purpose = `${routes.join(", ")} serve admin or metrics ports on public Routes`;
+    const purpose = `${routes.join(", ")} serve admin or metrics ports on public Routes; set it to the source ranges (CIDR) of their readers (ask the operators of the Prometheus that scrapes them)`;
     if (value === undefined) {
         return isProductionTier(tier)
-            ? [{ key: fullKey(allowFrom), message: `is not set: ${purpose}, open to anyone without it`, fix }]
+            ? [{ key: fullKey(allowFrom), message: `is not set: ${purpose}, open to anyone without it` }]
             : [];
     }
     if (value.allowFrom.some(isPlaceholder))
-        return [{ key: fullKey(allowFrom), message: `is a placeholder: ${purpose}`, fix, placeholder: true }];
+        return [{ key: fullKey(allowFrom), message: `is a placeholder: ${purpose}`, placeholder: true }];
     const families = worldAdmittedBy(value.allowFrom);
     if (families.length > 0)
         return [
             {
                 key: fullKey(allowFrom),
                 message: `admits ${worldWords(families)}: ${purpose}, and the whole internet is no audience`,
-                fix,
             },
         ];
     return [];

@@ -1,5 +1,5 @@
 import { AddressSet, worldAdmitted } from "../shared/addressRanges";
-import { ConfigProblem, STACK_FILE, fullKey, setCommand } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 
 // A production source list (who may reach a port) is held to what its runbook admits there, compared as address
 // sets: wider in any piece, however the pieces are written, is refused. Where the program does not know the
@@ -37,17 +37,12 @@ export function widerSourcesProblem(
         return {
             key: fullKey(key),
             message: `admits ${shown.slice(0, 3).join(", ")}${shown.length > 3 ? ` and ${shown.length - 3} more blocks` : ""} beyond what ${runbook.source} admits (${value}): a production stack opens no range its runbook does not`,
-            fix:
-                runbook.separator !== undefined
-                    ? setCommand(key, value, { path: true })
-                    : `edit ${STACK_FILE}: set ${fullKey(key)} to the list ${runbook.ranges.join(", ")} (${runbook.source})`,
         };
     }
     const world = worldAdmitted(admitted);
     if (world.length === 0) return undefined;
     return {
         key: fullKey(key),
-        message: `admits ${worldWords(world)} (the union of its pieces): in production that opens it to the whole internet. The program does not know the range ${runbook.source} admits, so it cannot offer it`,
-        fix: `edit ${STACK_FILE}: set ${fullKey(key)} to the address ranges ${runbook.source} admits (ask its owners; the program never guesses one)`,
+        message: `admits ${worldWords(world)} (the union of its pieces): in production that opens it to the whole internet. The program does not know the range ${runbook.source} admits, so it cannot offer it: set it to the address ranges ${runbook.source} admits (ask its owners)`,
     };
 }

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, statSync } from "fs";
+import { parse } from "yaml";
+import { gitCommittedFiles } from "./committedFiles";
 import * as path from "path";
 import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./clusterIdentity";
 import { readStackFile, withoutStrays } from "./duplicateKeys";
@@ -113,4 +115,15 @@ export function sameClusterElsewhere(
                 byApiServer: provenSame(marks, c.marks),
             })),
     );
+}
+
+/** The tier the stack's file has at git's HEAD (a stack that now claims production is checked as that), if any. */
+export function committedTier(stack: string | undefined, root = process.cwd()): unknown {
+    if (stack === undefined) return undefined;
+    try {
+        const text = gitCommittedFiles(root).atHead(stack);
+        return (parse(text ?? "") as { config?: Record<string, unknown> } | null)?.config?.[`${PROJECT}:tier`];
+    } catch {
+        return undefined;
+    }
 }

@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, setCommand } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 import { PlannedTakeover, dumpFile, takeoverProofProblems } from "../shared/databaseTakeover";
 
 /**
@@ -13,10 +13,9 @@ export function takeoverProof(
 ): ConfigProblem[] {
     const { namespace } = planned;
     const file = `${namespace}-takeover.json`;
-    const make =
-        `npm run adopt -- --dump ${namespace}=${dumpFile(namespace)} ` +
-        `--json ${file} (its dump command first, until the takeover of ${namespace} says [ready]), then ` +
-        setCommand(key, file, { path: true });
+    // The report is read from the live cluster: the command that makes it; the key then names its file.
+    const make = `npm run adopt -- --dump ${namespace}=${dumpFile(namespace)} --json ${file}`;
+    const then = `: run its dump command first, until the takeover of ${namespace} says [ready], then set it to ${file}`;
     if (report === undefined)
         return [
             {
@@ -24,12 +23,12 @@ export function takeoverProof(
                 message:
                     `is required while clusters.${planned.cluster}.adoptExisting is on: pulumi up starts ${planned.server} ` +
                     `on claim ${planned.claim}, the data of ${namespace} today, and does so only once a migration report ` +
-                    `has read the data directory's major version and a dump under a day old`,
+                    `has read the data directory's major version and a dump under a day old${then}`,
                 fix: make,
             },
         ];
     const problems = takeoverProofProblems(report, planned, now);
     return problems.length === 0
         ? []
-        : [{ key: fullKey(key), message: `does not prove the takeover: ${problems.join("; ")}`, fix: make }];
+        : [{ key: fullKey(key), message: `does not prove the takeover: ${problems.join("; ")}${then}`, fix: make }];
 }

@@ -1,5 +1,4 @@
-import { toDnsLabel } from "../config/fields";
-import { ConfigProblem, STACK_FILE, fullKey, keysBelow } from "../config/problems";
+import { ConfigProblem, fullKey, keysBelow } from "../config/problems";
 import { Refined, Rejected, StackTier, takesOver } from "../config/system";
 import { isPlaceholder } from "../shared/placeholder";
 import { isDnsLabel } from "../shared/naming";
@@ -40,7 +39,7 @@ export function dialsCheck(
     return { section: { ...rest, ...(migration ? { migration } : {}) }, problems };
 }
 
-const { problem, set, remove } = keysBelow("");
+const { problem } = keysBelow("");
 
 /**
  * What the schema cannot see but the migration: a confirmation of another release, the database server left a
@@ -66,7 +65,6 @@ function confirmationProblems(config: DialsConfig): ConfigProblem[] {
         problem(
             "dials.images.confirmed.tag",
             `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as docs/systems/dials-notes.md, "Releasing", says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
-            remove("dials.images.confirmed"),
         ),
     ];
 }
@@ -77,8 +75,7 @@ function databaseServerProblems(config: DialsConfig): ConfigProblem[] {
         {
             key: fullKey("dials.databaseServer"),
             message:
-                "is a placeholder: name the PostgreSQL server this stack's workspace databases are on, so the database URIs are checked against it and no other stack can share it",
-            fix: `edit ${STACK_FILE}: set ${fullKey("dials.databaseServer")} to ${DATABASE_SERVER_ASK}`,
+                "is a placeholder: name the PostgreSQL server this stack's workspace databases are on, so the database URIs are checked against it and no other stack can share it: set it to " + DATABASE_SERVER_ASK,
             placeholder: true,
         },
     ];
@@ -94,24 +91,16 @@ function workspaceProblems(config: DialsConfig, i: number): ConfigProblem[] {
             problem(
                 key,
                 `workspace "${ws.name}" is configured twice (workspaces[${first}] and [${i}]); each workspace has one database and one set of workers`,
-                remove(`dials.workspaces[${i}]`),
             ),
         ];
     }
     const invalid = workspaceObjectNames(ws).filter((n) => !isDnsLabel(n));
     if (invalid.length === 0) return [];
     const listed = invalid.map((n) => `"${n}"`).join(", ");
-    const repaired = toDnsLabel(ws.name)?.slice(0, 40).replace(/-+$/, "");
     return [
         {
             key: fullKey(key),
-            message: `workspace "${ws.name}" gives the invalid Kubernetes name(s) ${listed} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters)`,
-            // The operator's own name repaired (case, separators), never a name nobody chose: asked for when the
-            // repair cannot know what was meant (a lookalike letter).
-            fix: repaired
-                ? set(key, repaired)
-                : `edit ${STACK_FILE}: set ${fullKey(key)} to the workspace's name in lower-case letters, digits and '-'`,
-            ...(repaired ? {} : { invents: true }),
+            message: `workspace "${ws.name}" gives the invalid Kubernetes name(s) ${listed} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters): name the workspace so`,
         },
     ];
 }
@@ -136,18 +125,17 @@ function workerNameProblems(config: DialsConfig): ConfigProblem[] {
         const key = worker.configKey ?? "dials.workspaces";
         problems.push({
             key: fullKey(key),
-            message: `gives the Deployment "${worker.name}", which ${owner} already uses; every Deployment in the namespace needs its own name`,
-            fix: renameFix(worker, key),
+            message: `gives the Deployment "${worker.name}", which ${owner} already uses; every Deployment in the namespace needs its own name: ${clashRemedy(worker)}`,
         });
     }
     return problems;
 }
 
 /** What removes a worker's name clash: drop the extra queue or downloader, turn the indexer off, or rename the workspace. */
-function renameFix(worker: EtlWorker, key: string): string {
-    if (worker.role === "extra" || worker.role === "downloader") return remove(key);
-    if (worker.role === "indexer") return set(key, "false");
-    return set(key, `${worker.workspace ?? worker.name}-ws`);
+function clashRemedy(worker: EtlWorker): string {
+    if (worker.role === "extra" || worker.role === "downloader") return "remove it";
+    if (worker.role === "indexer") return "set it to false";
+    return "rename the workspace";
 }
 
 function defaultWorkspaceProblems(config: DialsConfig): ConfigProblem[] {
@@ -157,7 +145,6 @@ function defaultWorkspaceProblems(config: DialsConfig): ConfigProblem[] {
         problem(
             "dials.defaultWorkspace",
             `"${config.defaultWorkspace}" is not one of the workspaces (${names.join(", ")})`,
-            set("dials.defaultWorkspace", names[0] ?? "tracker"),
         ),
     ];
 }
@@ -169,7 +156,6 @@ function gracePeriodProblems(config: DialsConfig): ConfigProblem[] {
         problem(
             "dials.etl.terminationGracePeriodSeconds",
             `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s) plus ${PRE_STOP_BUDGET_SECONDS} s for the pre-stop hook: a worker stopped by a rollout must be able to finish its longest task before it is killed`,
-            set("dials.etl.terminationGracePeriodSeconds", String(limit + 2 * PRE_STOP_BUDGET_SECONDS + 60)),
         ),
     ];
 }
@@ -189,8 +175,7 @@ function drainProblems(
     return [
         problem(
             "dials.workersDrained",
-            `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces today's ETL worker pods in ${ns}, which stop after 30 s with no drain, so every job running longer is lost (runbook 003). Drain them first, as the runbook does`,
-            `oc -n ${ns} port-forward deployment/${FLOWER_NAME} 5555 , then in flower (http://localhost:5555, Workers) cancel every queue's consumer of every worker and wait until each worker's active and reserved tasks are 0 ; then ${set("dials.workersDrained", "true")}`,
+            `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces today's ETL worker pods in ${ns}, which stop after 30 s with no drain, so every job running longer is lost (runbook 003). Drain them first, as the runbook does (oc -n ${ns} port-forward deployment/${FLOWER_NAME} 5555, then in flower at http://localhost:5555, Workers, cancel every queue's consumer of every worker and wait until each worker's active and reserved tasks are 0), then set it to true`,
         ),
     ];
 }

@@ -1,16 +1,11 @@
-import { ConfigProblem, keysBelow, removeCommand } from "../config/problems";
+import { ConfigProblem, keysBelow } from "../config/problems";
 import { isConfirmedImage } from "../shared/confirmedImages";
 import { ImageUse, runningImagesCommand } from "../config/unconfirmedImage";
 import type { DialsConfig, Migration } from "./config";
 import { imageSources } from "./images";
 import { migrationJobName } from "./workers";
 
-/**
- * The only fix offered for a migration that is not right: removing it never touches the schema, so it is safe to
- * paste on production; the message says what to write instead when the migration is wanted.
- */
-const REMOVE_MIGRATION = removeCommand("dials.migration", { path: true });
-const { problem, set } = keysBelow("dials.migration");
+const { problem } = keysBelow("dials.migration");
 
 /** Where the running release is read on the cluster: the digest each ImageStream tag holds today. */
 export function runningDigestsCommand(namespace: string): string {
@@ -42,8 +37,8 @@ function migrationProblems(config: DialsConfig): ConfigProblem[] {
     const { tag } = config.images;
     const problems: ConfigProblem[] = [];
     const stop = (path: "from" | "to", message: string) =>
-        problems.push(problem(path, message, REMOVE_MIGRATION));
-    const wanted = (from: string) => `to migrate, write both keys: ${set("from", from)} && ${set("to", tag)}`;
+        problems.push(problem(path, `${message}; else remove dials.migration (that never touches the schema)`));
+    const wanted = (from: string) => `to migrate, write both keys: from ${from} and to ${tag}`;
     if (migration.from === undefined) {
         stop(
             "from",

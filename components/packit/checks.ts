@@ -1,9 +1,9 @@
-import { ConfigProblem, STACK_FILE, fullKey, keysBelow } from "../config/problems";
+import { ConfigProblem, keysBelow } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
 import { Refined, Rejected } from "../config/system";
 import type { Component, PackitComponents, PackitConfig, PackitSection, ServiceName } from "./config";
 import { takeoverProof } from "../config/takeoverProof";
-import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
+import { certificateCovers, hostOf, mainNamespace, publicEndpoints } from "./layout";
 import { serverName } from "./postgres";
 
 /** What a component cannot run without. */
@@ -19,14 +19,12 @@ export const REQUIRES: Partial<Record<Component, Component[]>> = {
 /** One section's problem reporter: the full key, the message and the fix of a problem at a path below the section. */
 interface Reporter {
     section: ServiceName;
-    problem(path: string, message: string, fix: string): void;
-    set(path: string, example: string): string;
-    rm(path: string): string;
+    problem(path: string, message: string): void;
 }
 
 function reporter(section: ServiceName, problems: ConfigProblem[]): Reporter {
     const keys = keysBelow(section);
-    return { section, problem: (...p) => problems.push(keys.problem(...p)), set: keys.set, rm: keys.remove };
+    return { section, problem: (...p) => problems.push(keys.problem(...p)) };
 }
 
 /** The adopted database's claim, while it is still the placeholder: the plan may go past it, a real run may not. */
@@ -37,10 +35,7 @@ function claimPlaceholder(section: ServiceName, config: PackitConfig): ConfigPro
     const claim = "'{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}'";
     const message =
         "is a placeholder: set it to the claim of the running database, so its data is taken over instead of starting empty";
-    const fix = keys.setFrom(
-        "postgres.claimName",
-        `oc -n ${ns} get deployment postgres -o jsonpath=${claim}`,
-    );
+    const fix = `oc -n ${ns} get deployment postgres -o jsonpath=${claim}`;
     return [{ ...keys.problem("postgres.claimName", message, fix), placeholder: true }];
 }
 
@@ -84,7 +79,6 @@ function workerSplitProblems(r: Reporter, w: PackitConfig["workers"]): void {
                 r.problem(
                     `workers.${field}`,
                     `only applies to split short-long, but split is all-queues`,
-                    r.rm(`workers.${field}`),
                 );
             }
         }
@@ -92,7 +86,6 @@ function workerSplitProblems(r: Reporter, w: PackitConfig["workers"]): void {
         r.problem(
             "workers.allQueues",
             "only applies to split all-queues, but split is short-long",
-            r.rm("workers.allQueues"),
         );
     }
 }
@@ -105,7 +98,6 @@ function certificateProblems(r: Reporter, config: PackitConfig): void {
             r.problem(
                 "tls.certificateNames",
                 `no certificate covers ${host} (the ${endpoint} endpoint); the certificate names are ${names.join(", ")}`,
-                r.set(`tls.certificateNames[${names.length}]`, wildcardFor(host)),
             );
         }
     }
@@ -117,7 +109,6 @@ function upgradeProblems(r: Reporter, config: PackitConfig): void {
         r.problem(
             "images.updates",
             "is scheduled, but production images may move only in the maintenance window or by a config change",
-            r.set("images.updates", "maintenance-window"),
         );
     }
     const pg = config.postgres;
@@ -125,7 +116,6 @@ function upgradeProblems(r: Reporter, config: PackitConfig): void {
         r.problem(
             "postgres.previous.version",
             `is ${pg.previous.version}, but an upgrade goes from an older major version to postgres.version ${pg.version}`,
-            r.set("postgres.previous.version", String(pg.version - 1)),
         );
     }
 }
@@ -138,7 +128,6 @@ function liveBrokerProblems(r: Reporter, config: PackitConfig): void {
         r.problem(
             "redis.liveService",
             `names the broker the Celery processes use, but components.redis is off: with it off they reach a Redis Service named redis`,
-            r.rm("redis.liveService"),
         );
 }
 
@@ -151,7 +140,6 @@ function componentProblems(r: Reporter, config: PackitConfig): void {
             r.problem(
                 `components.${need}`,
                 `is off, but ${component} needs it`,
-                r.set(`components.${need}`, "true"),
             );
         }
     }
@@ -159,16 +147,13 @@ function componentProblems(r: Reporter, config: PackitConfig): void {
         // An app id is this deployment's own (production's is another app): asked for, never a borrowed example.
         r.problem(
             "tokman.githubAppId",
-            "is required while components.tokman is on",
-            `edit ${STACK_FILE}: set ${fullKey(`${r.section}.tokman.githubAppId`)} to the id of ${r.section}'s own GitHub App (GitHub → Settings → Developer settings → GitHub Apps), as a quoted string`,
+            `is required while components.tokman is on: the id of ${r.section}'s own GitHub App (GitHub → Settings → Developer settings → GitHub Apps), as a quoted string`,
         );
     }
     if (on.centosmsg && !config.centosmsg) {
-        const prod = config.deployment === "prod";
         r.problem(
             "centosmsg.mqttHost",
             "is required while components.centosmsg is on",
-            r.set("centosmsg.mqttHost", prod ? "mqtt.git.centos.org" : "mqtt.stg.centos.org"),
         );
     }
 }
@@ -180,7 +165,6 @@ function unusedHostProblems(r: Reporter, config: PackitConfig): void {
             r.problem(
                 `hosts.${endpoint}`,
                 `is set to ${hostOf(endpoint, config)}, but that endpoint is switched off`,
-                r.rm(`hosts.${endpoint}`),
             );
         }
     }

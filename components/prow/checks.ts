@@ -43,8 +43,8 @@ function documentsComparedProblems(
     return [
         problem(
             "prow.liveDocumentsCompared",
-            `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces the live ConfigMaps ${maps.join(", ")} in ${env.namespaces.prow} with the program's documents, and a setting production added by hand is gone after it`,
-            `npm run adopt -- --stack <this stack> , read every "data.<document>.<setting>" change of those ConfigMaps (put a setting you keep into prow.documents first) ; then ${example("prow.liveDocumentsCompared", "true")}`,
+            `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces the live ConfigMaps ${maps.join(", ")} in ${env.namespaces.prow} with the program's documents, and a setting production added by hand is gone after it: read every "data.<document>.<setting>" change of those ConfigMaps in the report (put a setting you keep into prow.documents first), then set it to true`,
+            "npm run adopt --",
         ),
     ];
 }
@@ -66,7 +66,7 @@ export function objectNameRules(env: ResolvedEnvironment): NameRule[] {
     ];
 }
 
-const { problem, set: example, remove } = keysBelow("");
+const { problem } = keysBelow("");
 
 /** Object names the prefix makes invalid (not a DNS label, or too long for their kind). */
 function nameProblems(env: ResolvedEnvironment): ConfigProblem[] {
@@ -77,7 +77,6 @@ function nameProblems(env: ResolvedEnvironment): ConfigProblem[] {
         problem(
             "prow.prefix",
             `prefix "${env.names.prefix}" makes invalid object names: ${shown}`,
-            example("prow.prefix", "staging-"),
         ),
     ];
 }
@@ -91,7 +90,6 @@ function namespaceProblems(config: ProwConfig, env: ResolvedEnvironment): Config
             problem(
                 config.jobsNamespace ? "prow.jobsNamespace" : "prow.namespace",
                 `the jobs namespace "${jobs}" is not a DNS label of at most 63 characters`,
-                example("prow.jobsNamespace", "kubevirt-prow-jobs"),
             ),
         );
     }
@@ -100,7 +98,6 @@ function namespaceProblems(config: ProwConfig, env: ResolvedEnvironment): Config
             problem(
                 "prow.jobsNamespace",
                 `is the prow namespace "${prow}" too; job pods must be kept apart from Prow`,
-                example("prow.jobsNamespace", `${prow}-jobs`),
             ),
         );
     }
@@ -114,8 +111,6 @@ function namespaceProblems(config: ProwConfig, env: ResolvedEnvironment): Config
                 problem(
                     path,
                     `namespace "${ns}" lacks the prefix "${prefix}": a prefixed environment keeps its namespaces prefixed too, so it cannot land in another environment's`,
-                    example(path, `${prefix}${ns}`),
-                    `${prefix}${ns}`,
                 ),
             );
         }
@@ -139,7 +134,7 @@ function productionProblems(env: ResolvedEnvironment): ConfigProblem[] {
     return values
         .filter(([, value]) => /staging/.test(value))
         .map(([path, value]) =>
-            problem(path, `"${value}" names a staging resource in the production environment`, remove(path)),
+            problem(path, `"${value}" names a staging resource in the production environment`),
         );
 }
 
@@ -152,7 +147,6 @@ function stagingProblems(env: ResolvedEnvironment): ConfigProblem[] {
             problem(
                 "prow.manageCrd",
                 "staging shares the cluster with production, whose stack owns the cluster-scoped ProwJob CRD: a staging stack owning it too would fight over it, and destroying staging would delete every production ProwJob",
-                example("prow.manageCrd", "false"),
             ),
         );
     }
@@ -161,7 +155,6 @@ function stagingProblems(env: ResolvedEnvironment): ConfigProblem[] {
             problem(
                 "prow.dryRun",
                 "staging would act on real pull requests (comment, label, merge, trigger jobs) next to production; it runs dry (--dry-run=true)",
-                example("prow.dryRun", "true"),
             ),
         );
     }
@@ -176,7 +169,6 @@ function componentProblems(env: ResolvedEnvironment): ConfigProblem[] {
             problem(
                 `${path}.resources`,
                 message,
-                example(`${path}.resources.limits.memory`, env.resources[spec.name].requests.memory),
             ),
         );
         const replicas = env.replicas[spec.name];
@@ -186,7 +178,6 @@ function componentProblems(env: ResolvedEnvironment): ConfigProblem[] {
                       problem(
                           `${path}.replicas`,
                           `${spec.name} runs as a single instance (it owns a ReadWriteOnce volume or must not act twice); got ${replicas}`,
-                          example(`${path}.replicas`, "1"),
                       ),
                   ]
                 : [];
@@ -227,7 +218,6 @@ function liveCallerProblems(config: ProwConfig, env: ResolvedEnvironment): Confi
                 problem(
                     key,
                     `is no port of a Service Prow makes in ${env.namespaces.prow}: its Services are ${list}`,
-                    remove(key),
                 ),
             ];
         }),
@@ -245,7 +235,6 @@ function documentProblems(config: ProwConfig): ConfigProblem[] {
                 return problem(
                     key,
                     `the key "${String(path[path.length - 1])}" is not allowed: merged into Prow's ${name} document, it would reach the prototype of every object in the program`,
-                    remove(key),
                 );
             }),
     );

@@ -10,17 +10,13 @@ import {
     port,
     quantity,
     replicas,
-    toDnsLabel,
 } from "../config/fields";
 import { CLAIM_NAMES, COMPONENT_NAMES, IMAGE_KEYS, ImageKey, ROUTE_NAMES } from "./catalog";
 import { RUNBOOK_RELEASE } from "./release";
 import {
     DEFAULT_IMAGES,
     DEFAULT_PROW_REGISTRY,
-    ENVIRONMENTS,
     ENVIRONMENT_NAMES,
-    EnvironmentName,
-    ProwEnvironment,
 } from "./environments";
 
 const sizeSide = z.strictObject({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() });
@@ -59,18 +55,6 @@ const tlsSchema = z.discriminatedUnion("mode", [
         secretName: k8sName("deck-tls"),
     }),
 ]);
-
-/**
- * A namespace repaired from what was written (toDnsLabel), with the environment's prefix that prowProblems requires,
- * so following the fix leaves no second problem.
- */
-function prefixedLabel(written: unknown, section: Record<string, unknown>): string | undefined {
-    const env = ENVIRONMENTS[section.environment as EnvironmentName] as ProwEnvironment | undefined;
-    const prefix = typeof section.prefix === "string" ? section.prefix : (env?.prefix ?? "");
-    const label = toDnsLabel(written);
-    if (label === undefined) return undefined;
-    return toDnsLabel(label.startsWith(prefix) ? label : `${prefix}${label}`);
-}
 
 const document = z.record(z.string(), z.unknown()).meta({ example: "{}" });
 
@@ -166,8 +150,8 @@ export const prowSchema = z.strictObject({
             description: 'Overrides the environment\'s name prefix ("" for none).',
             example: "staging-",
         }),
-    namespace: k8sName("kubevirt-prow", prefixedLabel).optional(),
-    jobsNamespace: k8sName("kubevirt-prow-jobs", prefixedLabel).optional(),
+    namespace: k8sName("kubevirt-prow").optional(),
+    jobsNamespace: k8sName("kubevirt-prow-jobs").optional(),
     bucket: z
         .string()
         .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a GCS bucket name")

@@ -1,4 +1,4 @@
-import { setCommand } from "../config/problems";
+import { shellQuote, singleQuoted } from "../config/problems";
 import { EgressRepair, LiveServiceRef, egressToService } from "../shared/egress";
 import { ServedService } from "../shared/network";
 import { PROWJOB_POD } from "./documents";
@@ -32,10 +32,10 @@ export const jobsReachRepair: EgressRepair = (jobsNamespace, c) => {
     );
     const key = (path: string) => `prow.jobsReach["${c.namespace}/${c.name}"].${path}`;
     const sets = [
-        setCommand(key("port"), String(c.port), { path: true }),
+        pathSet(key("port"), String(c.port)),
         typeof c.targetPort === "number"
-            ? setCommand(key("targetPort"), String(c.targetPort), { path: true })
-            : setCommand(key("targetPort"), c.targetPort, { path: true, type: "string" }),
+            ? pathSet(key("targetPort"), String(c.targetPort))
+            : pathSet(key("targetPort"), c.targetPort, true),
         ...selectorSets(key, c.selector),
     ];
     return { policy: { metadata: { name, namespace }, spec }, fix: sets.join(" && ") };
@@ -44,6 +44,13 @@ export const jobsReachRepair: EgressRepair = (jobsNamespace, c) => {
 /** The commands that write a live workload's selector below `key`: `--type string`, so `true` or digits stay label text. */
 export function selectorSets(key: (path: string) => string, selector: Record<string, string>): string[] {
     return Object.entries(selector).map(([label, value]) =>
-        setCommand(key(`selector["${label}"]`), value, { path: true, type: "string" }),
+        pathSet(key(`selector["${label}"]`), value, true),
     );
+}
+
+/** The `pulumi config set --path` of a value the live cluster holds (`text`: stored as a string, never a number). */
+export function pathSet(key: string, value: string, text = false): string {
+    return text
+        ? `pulumi config set --path --type string ${shellQuote(key)} ${singleQuoted(value)}`
+        : `pulumi config set --path ${shellQuote(key)} ${shellQuote(value)}`;
 }

@@ -1,8 +1,7 @@
-import { setCommand } from "../config/problems";
 import { CallerRepair } from "../shared/egress";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { DEFAULT_DENY_POLICY, NetworkGraph, deriveNetworkPolicies } from "../shared/network";
-import { selectorSets, servedLive } from "./jobsReach";
+import { pathSet, selectorSets, servedLive } from "./jobsReach";
 
 /**
  * What `prow.liveCallers` makes Prow write for a live workload of its namespace calling Service `service` (the policy
@@ -29,7 +28,7 @@ export const liveCallerRepair: CallerRepair = (caller, service) => {
     const key = (path: string) => `prow.liveCallers["${caller.name}"].${path}`;
     const sets = [
         ...selectorSets(key, caller.selector),
-        setCommand(key(`calls["${service.name}"]`), String(service.port), { path: true }),
+        pathSet(key(`calls["${service.name}"]`), String(service.port)),
     ];
     return {
         policy: { metadata: { name: policy.name, namespace: policy.namespace }, spec: policy.spec },

@@ -30,15 +30,13 @@ import { catalogTreeProblems } from "./station/catalog/catalogTree";
 
 const keys = keysBelow("");
 
-/** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
-const problem = (path: string, message: string, example: string) =>
-    keys.problem(path, message, keys.set(path, example));
-/** A problem at a `thoth...` path whose fix removes the key. */
-const removal = (path: string, message: string) => keys.problem(path, message, keys.remove(path));
+const { problem } = keys;
+/** A problem at a `thoth...` path: a key that must go. */
+const removal = (path: string, message: string) => problem(path, `${message}; remove it`);
 
 /** `thoth.domain`, which the parts whose Route hosts derive from it require. */
 function domainProblem(message: string): ConfigProblem {
-    return problem("thoth.domain", `is required: ${message}`, "apps.ocp4.prod.psi.redhat.com");
+    return problem("thoth.domain", `is required: ${message}`);
 }
 
 const WEBHOOK_BOT_LIST = Object.keys(WEBHOOK_BOTS).join(", ");
@@ -53,7 +51,6 @@ export function ultrahookProblems(config: ThothConfig): ConfigProblem[] {
             problem(
                 `thoth.ultrahooks.instances[${subdomains.lastIndexOf(sub)}].subdomain`,
                 `subdomain "${sub}" is configured twice; each ultrahook subdomain can be tunnelled once`,
-                `${sub}-2`,
             ),
         ),
         ...hooks.instances.flatMap((instance, i) => tunnelProblems(config, instance, i)),
@@ -63,7 +60,7 @@ export function ultrahookProblems(config: ThothConfig): ConfigProblem[] {
 /** One tunnel: exactly one of a URL and a bot, and the bot one this stack deploys with webhooks. */
 function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, i: number): ConfigProblem[] {
     const at = `thoth.ultrahooks.instances[${i}]`;
-    const botProblem = (message: string) => problem(`${at}.bot`, message, "sesheta-webhooks");
+    const botProblem = (message: string) => problem(`${at}.bot`, message);
     const bot = instance.bot;
     if (instance.destination !== undefined && bot !== undefined) {
         return [
@@ -106,17 +103,10 @@ function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, 
     }
     const reason = botDisabledReason(config.bots, bot);
     if (reason) {
-        // The fix deploys the bot; removing the tunnel instead is the operator's other option.
-        const fix = !config.bots?.enabled
-            ? keys.set("thoth.bots.enabled", "true")
-            : !config.bots[bot]
-              ? keys.set(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage)
-              : keys.set(`thoth.bots.${bot}.enabled`, "true");
         return [
             keys.problem(
                 `${at}.bot`,
-                `tunnel "${instance.subdomain}" points at bot "${bot}", which this stack does not deploy (${reason}); its tunnel would lead nowhere`,
-                fix,
+                `tunnel "${instance.subdomain}" points at bot "${bot}", which this stack does not deploy (${reason}); its tunnel would lead nowhere: deploy the bot (thoth.bots.${bot}) or remove the tunnel`,
             ),
         ];
     }
@@ -125,7 +115,6 @@ function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, 
             problem(
                 `${at}.via`,
                 `bot "${bot}" has no Route/Ingress (thoth.bots.${bot}.route is false)`,
-                "service",
             ),
         ];
     }
@@ -135,7 +124,7 @@ function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, 
 function sizing(path: string, value: Sizing | undefined): ConfigProblem[] {
     if (!value) return [];
     return sizingProblems(value).map((message) =>
-        problem(path, message, '{"requests":{"memory":"128Mi"},"limits":{"memory":"256Mi"}}'),
+        problem(path, message),
     );
 }
 
@@ -159,7 +148,6 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
             problem(
                 "thoth.bots.kafkaBootstrapServers",
                 `is required: ${kafkaUsers.join(" and ")} write to the DataHub's Kafka`,
-                "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
             ),
         );
     }
@@ -194,8 +182,8 @@ function graphImageProblems(station: Station): ConfigProblem[] {
     return [
         keys.problem(
             key,
-            `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it`,
-            `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${keys.set(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>")}`,
+            `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it: set it to the image running today (this read-only command prints it), e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...`,
+            `oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql`,
         ),
     ];
 }
@@ -253,7 +241,6 @@ function watcherRestartProblems(station: Station): ConfigProblem[] {
             problem(
                 "thoth.station.modules.enabled",
                 "must be true: the watcher restart restarts the station's own event-watching Deployments, which only the modules deploy",
-                "true",
             ),
         );
     }
@@ -275,7 +262,6 @@ function modulesProblems(station: Station, domain: string | undefined): ConfigPr
             problem(
                 "thoth.station.modules.verify",
                 "must be false while thoth.station.modules.hibernated is true: no API runs to answer the check",
-                "false",
             ),
         );
     }
@@ -293,14 +279,12 @@ export function nodepoolProblems(config: ThothConfig): ConfigProblem[] {
                   problem(
                       "thoth.apiServer",
                       `is required: the nodepool context names the API server of cluster "${config.cluster}", where its token is made`,
-                      "api.ocp4.prod.psi.redhat.com:6443",
                   ),
               ]),
         ...duplicates(names).map((name) =>
             problem(
                 `thoth.nodepool.labels[${names.lastIndexOf(name)}].name`,
                 `label "${name}" is defined twice; nodepool needs unique label names`,
-                `${name}-2`,
             ),
         ),
     ];
@@ -345,7 +329,6 @@ export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
         return keys.problem(
             entry.key,
             `namespace "${entry.namespace}" is also created by ${created[first].key}; use another namespace, or let only one part create it`,
-            keys.set(entry.createKey, "false"),
         );
     });
 }

@@ -204,8 +204,8 @@ describe("callysto production: the security groups of runbook 004's Terraform", 
                 } else {
                     assert.equal(found.length, 1, role);
                     assert.match(found[0].message, /9999 from 0\.0\.0\.0\/0, tcp 9999 from ::\/0/);
-                    assert.doesNotMatch(found[0].fix, /\bhub\b|^pulumi config set/);
-                    assert.match(found[0].fix, /remove hosts\[0\] from the production stack/);
+                    assert.equal(found[0].fix, undefined);
+                    assert.match(found[0].message, /remove hosts\[0\] from the production stack/);
                     // Stage runs the later layout: the same role is allowed there.
                     assert.deepEqual(
                         callystoProblems(config, "staging").filter((p) => /hosts\[0\]\.role/.test(p.key)),
@@ -234,11 +234,8 @@ describe("callysto production: the security groups of runbook 004's Terraform", 
                     missing,
                 );
                 for (const p of found) {
-                    assert.ok(
-                        p.fix.startsWith(
-                            `pulumi config set --path 'callysto.sshSources[${config.sshSources.length}]'`,
-                        ),
-                    );
+                    // The workstation's own address is read, never written for the operator.
+                    assert.match(p.fix!, /^curl (-6 )?-fsS https:\/\//);
                 }
             }),
         );
@@ -247,10 +244,8 @@ describe("callysto production: the security groups of runbook 004's Terraform", 
         placeholder.sshSources = ["203.0.113.10/32", PLACEHOLDER];
         const [asked, ...more] = keyed(placeholder, "sshSources[1]");
         assert.deepEqual(more, []);
-        assert.equal(
-            asked.fix,
-            `pulumi config set --path 'callysto.sshSources[1]' "$(curl -6 -fsS https://api6.ipify.org)/128"`,
-        );
+        // The read of the address alone: the operator writes it (no command sets a value).
+        assert.equal(asked.fix, "curl -6 -fsS https://api6.ipify.org");
         assert.deepEqual(
             keyed(placeholder, "sshSources").filter((p) => /lists no IPv/.test(p.message)),
             [],

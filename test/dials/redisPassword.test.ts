@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { fixEdits } from "../../components/config/fixCommands";
 import { ConfigError, ConfigProblem } from "../../components/config/problems";
 import { ConfigSource, memoryConfigSource } from "../../components/config/source";
 import { REDIS_PASSWORDS, dialsSecretSpecs } from "../../components/dials/secrets";
@@ -59,13 +58,12 @@ describe("DIALS Redis passwords held to the Redis image's rule", function () {
                 assert.match(p.message, /refuses/);
                 assert.match(p.message, /printable ASCII \(0x21-0x7E\) except " ' ` \\ \[ \] \{ \}/);
                 assert.match(p.message, /validate-variables\.sh:10-11/);
-                for (const text of [p.message, p.fix, err.message]) {
+                for (const text of [p.message, p.fix ?? "", err.message]) {
                     assert.ok(!text.includes(BAD), "the value is never printed");
                     for (const piece of BAD.split(" ")) assert.ok(!text.includes(piece), piece);
                 }
-                // (4) The fix proof followed it: it stays the prompt (an unproven fix is turned into a question).
+                // (4) The new value is prompted for, never on the command line.
                 assert.equal(p.fix, `pulumi config set --secret ${CACHE} --stack stage`);
-                assert.deepEqual(fixEdits(p.fix), [{ verb: "set", head: CACHE, path: [], secret: true }]);
                 return true;
             },
         );

@@ -56,12 +56,11 @@ describe("dials: pulumi up's release gate over a takeover (components/config/rel
         );
         const [etl] = err.problems.filter((p) => p.key.endsWith("running.dials.etl"));
         assert.match(etl.message, /adoptExisting is on: .*which release runs today is not recorded/);
-        assert.ok(etl.fix.startsWith(`kubectl -n ${NS} get pods -o jsonpath=`), etl.fix);
+        const fix = etl.fix ?? "";
+        assert.ok(fix.startsWith(`kubectl -n ${NS} get pods -o jsonpath=`), fix);
         assert.ok(
-            etl.fix.endsWith(
-                `pulumi config set --path clusters.${CLUSTER}.running.dials.etl <the release it runs>`,
-            ),
-            etl.fix,
+            fix.endsWith(`pulumi config set --path clusters.${CLUSTER}.running.dials.etl <the release it runs>`),
+            fix,
         );
         assert.doesNotMatch(err.message, /\n\s+at /, "no stack trace");
     });

@@ -24,9 +24,9 @@ describe("an image version without evidence, on each tier", () => {
             p.message,
             /components\/prow\/evidence\.ts has no evidence for gcr\.io\/k8s-prow\/crier:v20210101-deadbeef/,
         );
-        assert.match(p.fix, /add its entry to facts\/evidence\/prow\//);
-        assert.match(p.fix, /owner\/repo@commit:path:line/);
-        assert.match(p.fix, /a version it has \(v20201020-a5b49bc903\)/);
+        assert.match(p.fix!, /add its entry to facts\/evidence\/prow\//);
+        assert.match(p.fix!, /owner\/repo@commit:path:line/);
+        assert.match(p.fix!, /a version it has \(v20201020-a5b49bc903\)/);
     });
 
     it("stage: a notice and no problem; a local cluster: nothing", () => {

@@ -40,7 +40,7 @@ describe("packit and stream: the running database is taken over in every stack, 
                 );
                 assert.ok(problem, "the claim must be asked for");
                 assert.ok(problem.placeholder);
-                assert.match(problem.fix, new RegExp(`oc -n ${ns} get deployment postgres`));
+                assert.match(problem.fix ?? "", new RegExp(`^oc -n ${ns} get deployment postgres`));
                 assert.equal(
                     section(service).postgres.existingPassword,
                     true,

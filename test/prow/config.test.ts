@@ -38,8 +38,8 @@ describe("prow config errors", () => {
                 p.message,
                 /adoptExisting is on: this up replaces the live ConfigMaps .*config.*plugins.*label-config/,
             );
-            assert.ok(p.fix.startsWith("npm run adopt -- --stack"), p.fix);
-            assert.ok(p.fix.endsWith("pulumi config set --path prow.liveDocumentsCompared true"), p.fix);
+            assert.equal(p.fix, "npm run adopt --");
+            assert.match(p.message, /then set it to true$/);
             // Confirmed: the takeover goes on.
             await runSystem(PROW, stack, await recordingPins(PROW, stack, adopting(true)));
         }
@@ -132,7 +132,7 @@ describe("prow config errors", () => {
             wrongPort.message,
             /is no port of a Service Prow makes in kubevirt-prow: .*ghproxy \(80\), /,
         );
-        assert.equal(wrongPort.fix, `pulumi config rm --path prow.liveCallers.referee.calls.ghproxy`);
+        assert.equal(wrongPort.fix, undefined);
         await runSystem(
             PROW,
             "prod",
@@ -142,12 +142,11 @@ describe("prow config errors", () => {
         );
     });
 
-    it("rejects a prefix that is not a DNS label prefix, with a working fix", async () => {
+    it("rejects a prefix that is not a DNS label prefix, saying what is allowed", async () => {
         const err = await configError("stage", patchProw({ prefix: "Staging_" }));
         const p = problem(err, "runbooks:prow.prefix");
         assert.match(p.message, /lower-case letters, digits and '-'/);
-        assert.equal(p.fix, "pulumi config set --path prow.prefix staging-");
-        assert.match(err.message, /pulumi config set --path prow\.prefix staging-/);
+        assert.equal(p.fix, undefined);
     });
 
     it("rejects a prefix that makes object names too long, naming them", async () => {
@@ -165,7 +164,7 @@ describe("prow config errors", () => {
         const err = await configError("prod", patchProw({ components: { deck: { replicas: -1 } } }));
         const p = problem(err, "runbooks:prow.components.deck.replicas");
         assert.match(p.message, /must not be negative/);
-        assert.equal(p.fix, "pulumi config set --path prow.components.deck.replicas 1");
+        assert.equal(p.fix, undefined);
     });
 
     it("rejects an unknown component in the per-component map, listing the known ones", async () => {
@@ -175,16 +174,15 @@ describe("prow config errors", () => {
         // A rename keeps the settings written under the misspelt name; removing them would lose them.
         assert.equal(
             p.fix,
-            "edit Pulumi.<stack>.yaml: rename runbooks:prow.components.dekc to prow.components.deck",
+            "edit Pulumi.<stack>.yaml: rename runbooks:prow.components.dekc to runbooks:prow.components.deck",
         );
     });
 
     it("rejects an unknown environment with the example of a real one", async () => {
         const err = await configError("stage", patchProw({ environment: "ibmcloud-stage" }));
-        assert.equal(
-            problem(err, "runbooks:prow.environment").fix,
-            "pulumi config set --path prow.environment ibmcloud-staging",
-        );
+        const p = problem(err, "runbooks:prow.environment");
+        assert.match(p.message, /ibmcloud-staging/);
+        assert.equal(p.fix, undefined);
     });
 
     it("rejects scaling a single-instance component", async () => {
@@ -201,17 +199,14 @@ describe("prow config errors", () => {
         // `__proto__` is refused as it is in every section; the merge's own keys by the merge's reason.
         const proto = problem(err, "runbooks:prow.documents.config.tide.__proto__");
         assert.match(proto.message, /^the key "__proto__" is no setting/);
-        assert.equal(
-            proto.fix.replace(/'/g, ""),
-            "pulumi config rm --path prow.documents.config.tide.__proto__",
-        );
+        assert.match(proto.message, /: remove it$/);
         for (const key of [
             "prow.documents.config.constructor",
             "prow.documents.config.branch-protection[0].prototype",
         ]) {
             const p = problem(err, `runbooks:${key}`);
             assert.match(p.message, /is not allowed: merged into Prow's config document/);
-            assert.equal(p.fix.replace(/'/g, ""), `pulumi config rm --path ${key}`);
+            assert.equal(p.fix, undefined);
         }
         assert.equal(({} as Record<string, unknown>).polluted, undefined);
     });
@@ -234,7 +229,7 @@ describe("prow config errors", () => {
         );
         const p = problem(err, "runbooks:prow.namespace");
         assert.match(p.message, /lacks the prefix "staging-"/);
-        assert.equal(p.fix, "pulumi config set --path prow.namespace staging-kubevirt-prow");
+        assert.equal(p.fix, undefined);
         problem(err, "runbooks:prow.jobsNamespace");
     });
 
@@ -284,7 +279,7 @@ describe("prow config errors", () => {
         assert.ok(!keys.includes("runbooks:prow-cat-api-key"));
         assert.equal(
             problem(err, "runbooks:prow-hmac-token").fix,
-            "pulumi config set --secret prow-hmac-token < hmac",
+            "pulumi config set --secret prow-hmac-token --stack <stack> < hmac",
         );
     });
 
@@ -301,7 +296,7 @@ describe("prow config errors", () => {
             const p = problem(err, `runbooks:${key}`);
             assert.match(p.message, /^is no longer used \(hook opens this key only at the plugins\.yaml /);
             assert.ok(p.message.includes(path), p.message);
-            assert.equal(p.fix, `pulumi config rm ${key}`);
+            assert.equal(p.fix, undefined);
         }
         assert.equal(err.problems.length, 2, "nothing else is wrong with the stack");
     });
@@ -312,12 +307,9 @@ describe("prow config errors", () => {
             problem(err, "runbooks:prow.manageCrd").message,
             /production, whose stack owns the cluster-scoped ProwJob CRD/,
         );
-        assert.equal(
-            problem(err, "runbooks:prow.manageCrd").fix,
-            "pulumi config set --path prow.manageCrd false",
-        );
+        assert.equal(problem(err, "runbooks:prow.manageCrd").fix, undefined);
         assert.match(problem(err, "runbooks:prow.dryRun").message, /would act on real pull requests/);
-        assert.equal(problem(err, "runbooks:prow.dryRun").fix, "pulumi config set --path prow.dryRun true");
+        assert.equal(problem(err, "runbooks:prow.dryRun").fix, undefined);
     });
 
     it("refuses to generate kubevirtci-testing's GitHub token, naming the scope it needs", async () => {
@@ -326,6 +318,6 @@ describe("prow config errors", () => {
             onlyProblem(err, "runbooks:prow-oauth-token").message,
             /real GitHub token .* at most the read:user scope/,
         );
-        assert.equal(err.problems[0].fix, "pulumi config set --secret prow-oauth-token < oauth");
+        assert.equal(err.problems[0].fix, "pulumi config set --secret prow-oauth-token --stack <stack> < oauth");
     });
 });

@@ -130,9 +130,9 @@ describe("what the rule does on each tier", () => {
                     for (const p of problems) {
                         assert.ok(p.placeholder, "the offline plan lists it, a real run stops");
                         // Never a digest the program made up: the operator reads it.
-                        assert.doesNotMatch(p.fix, /sha256:[a-f0-9]{64}/);
+                        assert.doesNotMatch(p.fix!, /sha256:[a-f0-9]{64}/);
                         assert.match(
-                            p.fix,
+                            p.fix!,
                             /; then pin exactly the digest it prints: pulumi config set --path /,
                         );
                     }
@@ -167,10 +167,10 @@ describe("what the rule does on each tier", () => {
             SOURCED_IMAGES,
         ).problems;
         assert.match(
-            shared.fix,
+            shared.fix!,
             /pulumi config set --path sys\.images\.pins\.y sha256:<the digest printed>$/,
         );
-        assert.match(shared.fix, /^oc get pods -A /, "where it runs is unknown: every namespace is searched");
+        assert.match(shared.fix!, /^oc get pods -A /, "where it runs is unknown: every namespace is searched");
     });
 
     it("finds the images a section runs: fields named image and the entries of an images map, not data", () => {

@@ -24,7 +24,7 @@ describe("thoth config checks", function () {
         assert.match(domain[2].message, /station's generated Routes/);
         assert.match(domain[0].message + domain[1].message, /sesheta-webhooks, review-manager/);
         assert.match(domain[0].message + domain[1].message, /Dgraph's Routes/);
-        assert.equal(domain[0].fix, "pulumi config set --path thoth.domain apps.ocp4.prod.psi.redhat.com");
+        assert.equal(domain[0].fix, undefined);
     });
 
     it("needs Kafka bootstrap servers when webhook2kafka or normalizers run", async () => {
@@ -41,10 +41,9 @@ describe("thoth config checks", function () {
         const err = await thothConfigError("stage", (t) => {
             t.ultrahooks.namespace = "aicoe-stage-bots";
         });
-        assert.equal(
-            onlyProblem(err, "runbooks:thoth.ultrahooks.namespace").fix,
-            "pulumi config set --path thoth.ultrahooks.createNamespace false",
-        );
+        const p = onlyProblem(err, "runbooks:thoth.ultrahooks.namespace");
+        assert.match(p.message, /is also created by thoth\.bots\.namespace; use another namespace, or let only one part create it/);
+        assert.equal(p.fix, undefined);
     });
 
     it("refuses a restart target listed twice", async () => {
@@ -57,7 +56,7 @@ describe("thoth config checks", function () {
         );
     });
 
-    it("reports schema errors with the full key and a working fix: latest tags, typos, bad schedules, request above limit", async () => {
+    it("reports schema errors with the full key and what is allowed: latest tags, typos, bad schedules, request above limit", async () => {
         const err = await thothConfigError("prod", (t) => {
             t.bots.kebechet.image = "quay.io/thoth-station/kebechet-job:latest";
             t.bots.nepthys.shedule = "@daily";
@@ -69,11 +68,8 @@ describe("thoth config checks", function () {
             "runbooks:thoth.bots.nepthys.shedule",
             "runbooks:thoth.bots.sesheta-approver.schedule",
         ]);
-        assert.match(
-            err.message,
-            /fix: pulumi config set --path thoth\.bots\.kebechet\.image quay\.io\/thoth-station\/kebechet-job:v1\.2\.4/,
-        );
-        assert.match(err.message, /fix: pulumi config rm --path thoth\.bots\.nepthys\.shedule/);
+        assert.doesNotMatch(err.message, /fix: pulumi config (set|rm) /, "no command sets or removes a value");
+        assert.match(err.message, /thoth\.bots\.nepthys\.shedule: unknown setting "shedule"/);
 
         const sizing = await thothConfigError("prod", (t) => {
             t.bots.nepthys.resources = { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } };
@@ -149,7 +145,7 @@ describe("thoth config checks", function () {
         } catch (err) {
             assert.ok(err instanceof ConfigError);
             const p = err.problems.find((q) => q.key === "runbooks:thoth-sesheta-ssh-privatekey")!;
-            assert.equal(p.fix, "pulumi config set --secret thoth-sesheta-ssh-privatekey < id_rsa");
+            assert.equal(p.fix, "pulumi config set --secret thoth-sesheta-ssh-privatekey --stack <stack> < id_rsa");
         }
     });
 
@@ -166,7 +162,7 @@ describe("thoth config checks", function () {
             assert.match(ssh.message, /used by sesheta, kebechet and nepthys/);
             // Sesheta's key is not set here: the fix moves the value, then removes the retired key.
             assert.match(
-                ssh.fix,
+                ssh.fix ?? "",
                 /^pulumi config get thoth-kebechet-ssh-privatekey.* \| pulumi config set --secret thoth-sesheta-ssh-privatekey.* && pulumi config rm thoth-kebechet-ssh-privatekey/,
             );
             assert.ok(err.problems.some((q) => q.key === "runbooks:thoth-nepthys-github-oauth-token"));

@@ -12,7 +12,7 @@ import {
     workloadSelector,
 } from "./selectors";
 import { quantityValue } from "../../components/shared/resources";
-import { setCommand } from "../../components/config/problems";
+import { configSetPath } from "../cli/shellText";
 
 /**
  * True when every field `desired` sets has the same value in `live` (fields the API server defaults or adds are
@@ -215,7 +215,7 @@ function secretTypeFix(_live: KubeObject, desired: KubeObject): string {
 
 /** The command that sets a claim's stack key to its live value, for any stack: the report names it (`--stack <stack>`). */
 function claimSetting(key: string, value: string): string {
-    return setCommand(key, value, { path: true }).replace(
+    return configSetPath(key, value).replace(
         "pulumi config set",
         "pulumi config set --stack <stack>",
     );

@@ -6,7 +6,7 @@ import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
 import { RunningByCluster, blocksUp, imageChangeLines, imageChanges } from "./imageChanges";
-import { withStack, withStackInText } from "../../components/config/problems";
+import { withStack, withStackInText } from "../cli/shellText";
 import {
     BLOCKING,
     CloudResource,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "fs";
 import * as path from "path";
-import { Document, LineCounter, isMap, parseDocument } from "yaml";
+import { Document, LineCounter, isMap, isSeq, parseDocument } from "yaml";
 import { closest } from "../../components/config/checks";
 import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
 import { ConfigSource, memoryConfigSource, recordDocumentSources } from "../../components/config/source";
@@ -37,8 +37,10 @@ export function stacksIn(root = process.cwd()): string[] {
         .sort();
 }
 
-function structural(stack: string, key: string, message: string, fix: string): ConfigError {
-    return new ConfigError([{ key, message, fix }], stack);
+/** A file that is not one YAML mapping: one problem at the file's name, what it is and what a stack file is. */
+function notOneMapping(stack: string, name: string, what: string): ConfigError {
+    const message = `${what}. A stack file is one YAML mapping whose config: key maps runbooks:tier and one runbooks:<system> section per system to their settings (Pulumi.stage.yaml shows the layout)`;
+    return new ConfigError([{ key: name, message }], stack);
 }
 
 export function readStackFile(stack: string, root = process.cwd()): StackFile {
@@ -75,29 +77,35 @@ export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedS
     // A key written twice is a problem of the configuration, named at both lines with every other problem; the file
     // is still read (the yaml library keeps both copies).
     const errors = doc.errors.filter((e) => e.code !== "DUPLICATE_KEY");
+    const documents = errors.find((e) => e.code === "MULTIPLE_DOCS");
+    if (documents) {
+        const at = documents.linePos?.[0] ?? lines.linePos(documents.pos[0]);
+        throw notOneMapping(
+            stack,
+            name,
+            `holds more than one YAML document (the second begins at line ${at.line}): which one holds this stack's settings only you know; keep that one alone`,
+        );
+    }
     if (errors.length > 0) {
         const err = errors[0];
         const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
         const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
         throw new StackFileError(`${name}:${pos.line}:${pos.col}: ${what}`);
     }
-    if (doc.contents === null || doc.contents === undefined) {
-        throw structural(
-            stack,
-            name,
-            "is empty: a stack file needs a config: mapping with runbooks:tier and one runbooks:<system> section per system",
-            `edit ${name}: start from Pulumi.stage.yaml's layout (with values for this stack)`,
-        );
-    }
-    if (!isMap(doc.contents)) {
-        throw structural(
-            stack,
-            name,
-            "is not a mapping: a stack file is a YAML mapping with a config: key",
-            `edit ${name}: make the top level a mapping with config:`,
-        );
-    }
+    if (doc.contents === null || doc.contents === undefined) throw notOneMapping(stack, name, "is empty");
+    if (!isMap(doc.contents))
+        throw notOneMapping(stack, name, `is a YAML ${isSeq(doc.contents) ? "list" : "scalar"}, not a mapping`);
     const duplicates = duplicateKeys(doc, lines);
+    // Two top-level config: keys: which holds this stack's settings only the operator knows, so nothing below is read.
+    const configs = duplicates.filter((d) => d.key === "config");
+    if (configs.length > 0) {
+        const at = [configs[0].kept.line, ...configs.map((d) => d.stray.line)].join(", ");
+        throw notOneMapping(
+            stack,
+            name,
+            `has config: at the top level more than once (lines ${at}): the Pulumi CLI refuses the file, and which copy holds this stack's settings only you know; keep one config: mapping`,
+        );
+    }
     // Read as the duplicates' fixes leave the file: `tier` beside `runbooks:tier` is read as `runbooks:tier` alone.
     const read = withoutStrays(doc, duplicates);
     const top = read.toJS() as Record<string, unknown>;
@@ -119,15 +127,14 @@ export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedS
         if (!misspelt) {
             problems.push({
                 key: `${name}: config`,
-                message: "is missing: the stack has no configuration at all",
-                fix: `edit ${name}: add config: with runbooks:tier and one runbooks:<system> section per system`,
+                message:
+                    "is missing: the stack has no configuration at all; it maps runbooks:tier and one runbooks:<system> section per system to their settings",
             });
         }
     } else if (typeof config !== "object" || Array.isArray(config)) {
         problems.push({
             key: `${name}: config`,
-            message: "is not a mapping of keys to values",
-            fix: `edit ${name}: make config: a mapping (runbooks:tier: production, ...)`,
+            message: "is not a mapping of keys to values (runbooks:tier: staging, runbooks:<system>: its settings, ...)",
         });
     }
     if (problems.length > 0) throw new ConfigError(problems, stack);

@@ -10,7 +10,7 @@ import {
     unreviewedText,
 } from "../kubeconfig";
 import { KindedNotice, notice } from "../notices";
-import { ConfigProblem, STACK_FILE, fullKey, secretFixCommand, shellQuote } from "../problems";
+import { ConfigProblem, fullKey, secretFix, shellQuote, specSecretFix } from "../problems";
 import { ClustersConfig } from "../program";
 import { ConfigSource } from "../source";
 import { OtherStack } from "../stacks";
@@ -70,7 +70,7 @@ export function clusterIdentities(
             problems.push({
                 key: fullKey(spec.key),
                 message: `${reading.problem}: the provider of cluster "${cluster}" would fail or reach the wrong cluster. Set the kubeconfig file of that cluster`,
-                fix: secretFixCommand(spec),
+                fix: specSecretFix(spec),
             });
         }
         problems.push(...contentProblems(cluster, reading));
@@ -101,7 +101,6 @@ export function clusterIdentities(
 function contentProblems(cluster: string, reading: KubeconfigReading): ConfigProblem[] {
     const context = reading.context;
     const key = `kubeconfig-${cluster}`;
-    const store = `pulumi config set --secret ${key} < kubeconfig.yaml`;
     const problems: ConfigProblem[] = [];
     const found: string[] = [];
     const edits: string[] = [];
@@ -120,21 +119,20 @@ function contentProblems(cluster: string, reading: KubeconfigReading): ConfigPro
     if (found.length > 0) {
         problems.push({
             key: fullKey(key),
-            message: found.join("; "),
-            fix: `edit kubeconfig.yaml, the kubeconfig stored as ${key}: ${edits.join("; ")} && ${store}`,
+            message: `${found.join("; ")}. In kubeconfig.yaml, the kubeconfig stored as ${key}: ${edits.join("; ")}; then store it again`,
+            fix: secretFix(key, "kubeconfig.yaml"),
         });
     }
-    for (const u of reading.unreviewed) problems.push(reviewProblem(cluster, key, u, store));
+    for (const u of reading.unreviewed) problems.push(reviewProblem(cluster, key, u));
     return problems;
 }
 
-/** A setting needing the stack file's review: the fix asks for the reviewed value, or a kubeconfig without it. */
-function reviewProblem(cluster: string, secret: string, u: UnreviewedSetting, store: string): ConfigProblem {
+/** A setting needing the stack file's review: the reviewed value, or a kubeconfig without it. */
+function reviewProblem(cluster: string, secret: string, u: UnreviewedSetting): ConfigProblem {
     const reviewKey = fullKey(`clusters.${cluster}.${u.key}`);
     return {
         key: reviewKey,
-        message: `${secret}: ${unreviewedText(u, cluster)}. ${u.differs ? "The kubeconfig is not the one that was reviewed" : "A production stack trusts nothing on the way to its API server that its committed file does not name"}`,
-        fix: `edit ${STACK_FILE}: set ${reviewKey} to the ${u.setting} that ${secret} names, after review of it, or remove ${u.setting} from kubeconfig.yaml (the kubeconfig stored as ${secret}) and store it again: ${store}`,
+        message: `${secret}: ${unreviewedText(u, cluster)}. ${u.differs ? "The kubeconfig is not the one that was reviewed" : "A production stack trusts nothing on the way to its API server that its committed file does not name"}: set it to the ${u.setting} that ${secret} names, after review of it, or remove ${u.setting} from the kubeconfig and store it again`,
     };
 }
 
@@ -146,12 +144,10 @@ function credentialMismatches(
 ): ConfigProblem[] {
     if (!reached) return [];
     const problems: ConfigProblem[] = [];
-    const store = `or store the kubeconfig of the cluster this entry is (pulumi config set --secret kubeconfig-${cluster} < kubeconfig.yaml)`;
     if (written.server !== undefined && written.server !== reached.server) {
         problems.push({
             key: fullKey(`clusters.${cluster}.apiServer`),
-            message: `names API server ${written.server}, but kubeconfig-${cluster} reaches ${reached.server}: a cluster is what its credential reaches, and the stack file's apiServer is checked against it, never trusted instead of it`,
-            fix: `edit ${STACK_FILE}: set ${fullKey(`clusters.${cluster}.apiServer`)} to the server of the cluster this entry is, ${store}`,
+            message: `names API server ${written.server}, but kubeconfig-${cluster} reaches ${reached.server}: a cluster is what its credential reaches, and the stack file's apiServer is checked against it, never trusted instead of it: set it to the server of the cluster this entry is, or store the kubeconfig of the cluster this entry is`,
         });
     }
     // Every certificate of the kubeconfig's bundle is read: the pin must be one of them.
@@ -159,8 +155,7 @@ function credentialMismatches(
         const count = reached.cas.length;
         problems.push({
             key: fullKey(`clusters.${cluster}.identity.ca`),
-            message: `pins another CA certificate than ${count === 1 ? "the one" : `any of the ${count}`} kubeconfig-${cluster} trusts: the credential is for another cluster than the one this file pins`,
-            fix: `edit ${STACK_FILE}: ${store.replace(/^or /, "")}; re-pin only after review`,
+            message: `pins another CA certificate than ${count === 1 ? "the one" : `any of the ${count}`} kubeconfig-${cluster} trusts: the credential is for another cluster than the one this file pins: store the kubeconfig of the cluster this entry is; re-pin only after review`,
         });
     }
     return problems;

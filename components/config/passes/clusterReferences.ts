@@ -1,6 +1,6 @@
 import { closest } from "../checks";
 import { ClustersConfig } from "../program";
-import { ConfigProblem, STACK_FILE, fullKey, setCommand } from "../problems";
+import { ConfigProblem, fullKey } from "../problems";
 import { Passed } from "./pass";
 import { underBroken } from "./section";
 import { SystemRead } from "./systems";
@@ -42,8 +42,8 @@ export function clusterReferences(
 }
 
 /**
- * A system's cluster that is unset or not in runbooks:clusters (`near` is a defined name close to it). The fix sets the
- * near name, else (intent unknown) asks; only a stack with no cluster gets the first one defined.
+ * A system's cluster that is unset or not in runbooks:clusters (`near` is a defined name close to it): one of the
+ * defined names is allowed, or a cluster defined under runbooks:clusters with the namespaces and hosts it grants.
  */
 function unknownClusterProblem(
     section: string,
@@ -55,13 +55,8 @@ function unknownClusterProblem(
     return {
         key: fullKey(key),
         message: cluster
-            ? `names cluster "${cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
-            : "is required: the cluster this system deploys to",
-        fix: near
-            ? setCommand(key, near, { path: true })
-            : clusterNames.length > 0
-              ? `edit ${STACK_FILE}: set ${fullKey(key)} to one of ${clusterNames.join(", ")}, or define ${cluster ? `cluster "${cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`
-              : setCommand(`clusters.${cluster ?? "<cluster>"}.platform`, "openshift", { path: true }),
+            ? `names cluster "${cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : `; name one of them, or define it under runbooks:clusters with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`}`
+            : `is required: the cluster this system deploys to (known: ${clusterNames.join(", ") || "none"})`,
     };
 }
 

@@ -1,7 +1,7 @@
 import { canonicalDatabaseServer, uriDatabaseServer } from "../databaseServer";
 import { isLocalStack, isProductionStack } from "../identity";
 import { valueAt } from "../issues";
-import { ConfigProblem, STACK_FILE, fullKey, promptSecretCommand } from "../problems";
+import { ConfigProblem, fullKey, secretFix } from "../problems";
 import { ClustersConfig } from "../program";
 import { DatabaseServerUse } from "../system";
 import { ConfigSource } from "../source";
@@ -66,7 +66,7 @@ function uriProblems(source: ConfigSource, use: DatabaseServerUse, declared: str
                 at === undefined
                     ? `names no single PostgreSQL server this check can read (postgresql://<user>:<password>@<host>:<port>, one host, no host= or port= in the query), so nothing proves it is the server ${named} names. Set it to a URI on that server`
                     : `is a URI on another server than ${named}, which this stack's ${use.holds} are on (the server it names is not printed: the value is a secret). Set it to a URI on that server; if the key is what is wrong, set the key to this stack's own server instead`,
-            fix: promptSecretCommand(key),
+            fix: secretFix(key),
         });
     }
     return problems;
@@ -89,13 +89,11 @@ function productionServerProblems(
             problems.push({
                 key: fullKey(use.key),
                 message: `cannot be proven to differ from production's: stack "${other.stack}" (production) names no server for ${use.holds} (${where} is ${theirs === undefined ? "unset" : JSON.stringify(theirs)}). Its operator sets it to production's host:port first (it is in production's ${use.uris.map(fullKey).join(" and ")}), then this stack runs`,
-                fix: `edit Pulumi.${other.stack}.yaml: set ${fullKey(use.key)} to the host:port of production's database server, then run this stack again`,
             });
         } else if (known === declared) {
             problems.push({
                 key: fullKey(use.key),
-                message: `is ${use.server}, the server stack "${other.stack}" (production) names for its ${use.holds} (${where}): this stack would read and write production's data. Request a server of this stack's own and name it here, with URIs on it`,
-                fix: `edit ${STACK_FILE}: set ${fullKey(use.key)} to the host:port of this stack's own database server (never production's), and ${use.uris.map(fullKey).join(" and ")} to URIs on it (pulumi config set --secret <key>)`,
+                message: `is ${use.server}, the server stack "${other.stack}" (production) names for its ${use.holds} (${where}): this stack would read and write production's data. Request a server of this stack's own and name it here (host:port), with URIs on it in ${use.uris.map(fullKey).join(" and ")}`,
             });
         }
     }

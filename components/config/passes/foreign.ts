@@ -1,5 +1,5 @@
 import { closest } from "../checks";
-import { ConfigProblem, PROJECT, STACK_FILE, fullKey, renameFix } from "../problems";
+import { ConfigProblem, PROJECT, fullKey, renameFix } from "../problems";
 import { ConfigSource } from "../source";
 import { Passed } from "./pass";
 
@@ -26,11 +26,9 @@ export function foreignNamespaces(source: ConfigSource): Passed<ForeignKeys> {
         problems.push({
             key: full,
             message: keys.has(key)
-                ? `is in namespace "${ns}", not "${PROJECT}", and ${fullKey(key)} exists too: the program reads only ${fullKey(key)}`
+                ? `is in namespace "${ns}", not "${PROJECT}", and ${fullKey(key)} exists too: the program reads only ${fullKey(key)}: merge what it needs into ${fullKey(key)}, then delete it`
                 : `is in namespace "${ns}", not "${PROJECT}": the program never reads it, so nothing in it is deployed`,
-            fix: keys.has(key)
-                ? `edit ${STACK_FILE}: merge what ${full} needs into ${fullKey(key)}, then delete ${full}`
-                : renameFix(full, fullKey(key)),
+            ...(keys.has(key) ? {} : { fix: renameFix(full, fullKey(key)) }),
         });
         renamed.add(key);
     }

@@ -9,7 +9,7 @@ import {
     ownershipProblems,
     ungrantedClashProblems,
 } from "../ownership";
-import { ConfigProblem, fullKey } from "../problems";
+import { ConfigProblem } from "../problems";
 import { ProgramSections } from "./programSections";
 import { OtherStack, sameClusterElsewhere } from "../stacks";
 import { SystemDefinition } from "../systemDefinition";
@@ -75,7 +75,7 @@ export function ownership(input: OwnershipInput): Passed<null> {
         writes: input.placements.map((p): SystemClaims => ({
             section: p.system.def.section,
             cluster: p.cluster,
-            claims: claimsOf(p.system, input.found),
+            claims: claimsOf(p.system),
         })),
         foreign: Object.fromEntries(
             Object.entries(input.clusters).map(([name, c]) => [
@@ -92,21 +92,13 @@ export function ownership(input: OwnershipInput): Passed<null> {
 }
 
 /**
- * What one system writes, from what is readable of its section: a broken key counts with the value its fix writes,
- * so the grant that value needs is asked for in the same run; one whose fix writes nothing derived is left out.
+ * What one system writes, from what is readable of its section: a broken key's value (already refused at that key)
+ * is left out.
  */
-export function claimsOf(system: SystemRead, found: readonly ConfigProblem[]): Record<GrantKind, Claim[]> {
+export function claimsOf(system: SystemRead): Record<GrantKind, Claim[]> {
     const { def, parsed, raw, broken } = system;
     const at = (value: unknown, key: string) => valueAt(value, key.slice(def.section.length + 1).split("."));
-    const fixed = (claim: Claim): Claim | undefined => {
-        // Only where the key holds the value itself: a host derived from a broken namespace is not that namespace's
-        // repaired name.
-        const direct = at(parsed, claim.key) === claim.value;
-        const sets = direct ? found.find((p) => p.key === fullKey(claim.key))?.sets : undefined;
-        if (sets !== undefined) return { ...claim, value: sets, settable: false };
-        return underBroken(claim.key, broken) ? undefined : claim;
-    };
-    const keep = (list: Claim[]) => list.map(fixed).filter((x): x is Claim => x !== undefined);
+    const keep = (list: Claim[]) => list.filter((claim) => !underBroken(claim.key, broken));
     return {
         namespaces: keep(
             def.namespaces(parsed).map((n) => ({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { loadFacts } from "../../shared/facts";
 import { valueAt } from "../issues";
-import { ConfigProblem, fullKey, setCommand } from "../problems";
+import { ConfigProblem, fullKey } from "../problems";
 import { isLocalStack, isProductionStack } from "../identity";
 import { StackTier } from "../system";
 import { Passed } from "./pass";
@@ -32,7 +32,7 @@ export interface ProductionSettingsInput {
 
 /**
  * Every production-selecting setting of an enabled system against the stack's identity; the state is each wrong
- * section as its fix leaves it, read again by the loader. Local stacks may run production's paths on pinned clusters.
+ * section with the value the stack's identity allows, read again by the loader. Local stacks may run production's paths on pinned clusters.
  */
 export function productionSettings(input: ProductionSettingsInput): Passed<Record<string, unknown>> {
     const corrected: Record<string, unknown> = {};
@@ -57,7 +57,7 @@ export function productionSettings(input: ProductionSettingsInput): Passed<Recor
             message = `is "${value}", which selects ${setting.means}; stack "${input.stack}" is not production (components/config/identity.ts), so it never acts as production`;
         }
         if (sets === undefined) continue;
-        problems.push({ key: fullKey(key), message, fix: setCommand(key, sets, { path: true }), sets });
+        problems.push({ key: fullKey(key), message: `${message}: set it to "${sets}"` });
         corrected[setting.section] = {
             ...(corrected[setting.section] ?? (system.raw as object)),
             [setting.key]: sets,

@@ -1,6 +1,6 @@
 import { committedProductionProblems, isProductionStack, tierProblems } from "../identity";
 import type { LoadOptions } from "../loadOptions";
-import { ConfigProblem, fullKey, setCommand } from "../problems";
+import { ConfigProblem, fullKey } from "../problems";
 import { ClustersConfig, OpenstackConfig, clustersSchema, openstackSchema } from "../program";
 import { isMapping } from "../issues";
 import { ConfigSource } from "../source";
@@ -42,8 +42,7 @@ export function programSections(
         problems.push({
             key: fullKey("tier"),
             message:
-                "is required: production protects databases, volumes and DNS zones from deletion (staging and local exist for stacks that hold no production data)",
-            fix: setCommand("tier", "production"),
+                "is required: production protects databases, volumes and DNS zones from deletion (staging and local exist for stacks that hold no production data); set it to production, staging or local",
         });
     }
     problems.push(...tierProblems(source.stack, tier, root));

@@ -1,5 +1,5 @@
 import type { LoadOptions } from "../loadOptions";
-import { ConfigProblem, fullKey, secretFixCommand, setCommand } from "../problems";
+import { ConfigProblem, fullKey, secretFix, specSecretFix } from "../problems";
 import { ClustersConfig, OpenstackConfig } from "../program";
 import { ConfigSource } from "../source";
 import { SecretSpec } from "../system";
@@ -102,8 +102,7 @@ function openstackProblems(
         {
             key: fullKey("openstack.authUrl"),
             message:
-                "is required: an OpenStack-side system is enabled but the stack has no openstack section",
-            fix: setCommand("openstack.authUrl", "https://keystone.example.org:5000/v3", { path: true }),
+                "is required: an OpenStack-side system is enabled but the stack has no openstack section (authUrl: the Keystone v3 URL of this stack's OpenStack project)",
         },
     ];
 }
@@ -126,7 +125,7 @@ function unsetSecrets(
             problems.push({
                 key: fullKey(spec.key),
                 message: `secret is missing: ${spec.description}`,
-                fix: secretFixCommand(spec),
+                fix: specSecretFix(spec),
             });
         }
     }
@@ -149,13 +148,13 @@ function plainTextSecrets(
     for (const key of keys) {
         if (source.isSecret(key)) continue;
         const spec = declared.get(key);
-        if (spec) problems.push(leaked(key, "is a secret", secretFixCommand(spec)));
+        if (spec) problems.push(leaked(key, "is a secret", specSecretFix(spec)));
         // A secret named after a system may belong to a part switched off, or a section that failed to parse.
         else if (
             !knownSections(systems).includes(key) &&
             systems.some((s) => key.startsWith(`${s.section}-`))
         )
-            problems.push(leaked(key, "looks like a secret of this system", secretFixCommand({ key })));
+            problems.push(leaked(key, "looks like a secret of this system", secretFix(key)));
     }
     return problems;
 }
@@ -173,7 +172,7 @@ function refusedValues(source: ConfigSource, specs: readonly SecretSpec[]): Conf
         problems.push({
             key: fullKey(spec.key),
             message: `is set to a value its reader refuses (not printed: it is a secret). It accepts only ${rule.accepted}: ${rule.why}. Set a new value it accepts`,
-            fix: secretFixCommand(spec),
+            fix: specSecretFix(spec),
         });
     }
     return problems;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { formatPath, problemsFromIssues, repairSection, textProblems } from "../issues";
-import { ConfigProblem, PROJECT, STACK_FILE, fullKey, keyWithin } from "../problems";
+import { formatPath, problemsFromIssues, repairSection, stackFileErrors, textProblems } from "../issues";
+import { ConfigProblem, PROJECT, fullKey, keyWithin } from "../problems";
 import { ConfigSource, contentKey } from "../source";
 import { Passed } from "./pass";
 
@@ -27,16 +27,15 @@ export function parseSection<T>(
                 {
                     key: fullKey(section),
                     message:
-                        "is stored as a secret, but holds plain settings (secrets have keys of their own); in the stack file, replace its secure: value with the section's settings",
-                    fix: `edit ${STACK_FILE}: write the settings of ${fullKey(section)} as plain YAML`,
+                        "is stored as a secret, but holds plain settings (secrets have keys of their own); in the stack file, replace its secure: value with the section's settings as plain YAML",
                 },
             ],
         };
     }
     const value = source.getValue(section);
-    // A whole configuration check reads every section, and a fix's proof (fixProof.ts) checks the configuration again
-    // once per fix with one setting changed: the other sections are read again exactly as they were. What a section
-    // reads as depends only on its name, its schema and its value, so a value read before is not parsed again.
+    // Property tests check many configurations that differ in one setting: the other sections are read again exactly
+    // as they were. What a section reads as depends only on its name, its schema and its value, so a value read
+    // before is not parsed again.
     const key = contentKey(value);
     const reads = key === undefined ? undefined : sectionReads.get(schema);
     const known = reads?.get(`${section}\n${key}`);
@@ -75,7 +74,7 @@ function remember(schema: z.ZodType, key: string, read: Passed<SectionRead<unkno
 /** {@link parseSection} of a section's plain value. */
 function readSection<T>(section: string, schema: z.ZodType<T>, value: unknown): Passed<SectionRead<T>> {
     const problems: ConfigProblem[] = [...textProblems(section, schema, value)];
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(value, { error: stackFileErrors });
     if (result.success) return { state: { value: result.data, broken: [], exact: true }, problems };
     problems.push(...problemsFromIssues(section, schema, value, result.error.issues));
     // Read what is readable, so the checks that do not depend on the broken fields still run in this same pass.

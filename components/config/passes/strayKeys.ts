@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closest } from "../checks";
 import { credentialProblem } from "../issues";
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix } from "../problems";
+import { ConfigProblem, fullKey, renameFix } from "../problems";
 import { PROGRAM_SECTIONS } from "../program";
 import { ConfigSource } from "../source";
 import { SystemDefinition } from "../systemDefinition";
@@ -62,7 +62,7 @@ export function strayKeys(
         // A plain unknown key holding a credential is a leak before it is a stray key: say so, and remove it.
         const plain = source.isSecret(key) ? undefined : source.getValue(key);
         const leaked =
-            typeof plain === "string" ? credentialProblem(key, z.unknown(), plain, [], plain) : undefined;
+            typeof plain === "string" ? credentialProblem(key, z.unknown(), [], plain) : undefined;
         if (leaked) {
             problems.push(leaked);
             continue;
@@ -77,10 +77,7 @@ export function strayKeys(
                   }
                 : {
                       key: fullKey(key),
-                      message: `unknown key: not a section or a secret this configuration uses (sections are: ${sections.join(", ")}); the program ignores it`,
-                      fix: source.isSecret(key)
-                          ? removeCommand(key)
-                          : `edit ${STACK_FILE}: move ${fullKey(key)} under the section it belongs to, or delete it if nothing needs it`,
+                      message: `unknown key: not a section or a secret this configuration uses (sections are: ${sections.join(", ")}); the program ignores it: ${source.isSecret(key) ? "remove it" : "move it under the section it belongs to, or remove it if nothing needs it"}`,
                   },
         );
     }

@@ -5,7 +5,7 @@ import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
 import { releaseGateProblems } from "../releaseGate";
 import { ClustersConfig } from "../program";
-import { ConfigProblem, fullKey, setCommand } from "../problems";
+import { ConfigProblem, fullKey } from "../problems";
 import { ConfigSource } from "../source";
 import { SectionBase, StackTier, checkOutcome, takesOver } from "../system";
 import { SystemDefinition } from "../systemDefinition";
@@ -65,8 +65,7 @@ export function readSystems(
             if (source.stack !== undefined && typo === undefined && !input.foreign.renamed.has(def.section)) {
                 problems.push({
                     key: fullKey(def.section),
-                    message: `section is missing: ${def.title} is deployed only when its section says enabled: true and switched off only by enabled: false. If this stack deployed ${def.title} before, restore the section from version control instead: switching it off deletes what it deployed`,
-                    fix: setCommand(`${def.section}.enabled`, "false", { path: true }),
+                    message: `section is missing: ${def.title} is deployed only when its section says enabled: true and switched off only by enabled: false. If this stack deployed ${def.title} before, restore the section from version control instead: switching it off deletes what it deployed. Else write it with enabled: false`,
                 });
             }
             continue;
@@ -169,7 +168,7 @@ export function deployedImages(
     };
 }
 
-/** One problem per key: an image both unconfirmed and without evidence gets one message with both fixes. */
+/** One problem per key: an image both unconfirmed and without evidence gets one message with both reasons. */
 function mergeByKey(problems: readonly ConfigProblem[]): ConfigProblem[] {
     const byKey = new Map<string, ConfigProblem>();
     for (const p of problems) {
@@ -180,7 +179,9 @@ function mergeByKey(problems: readonly ConfigProblem[]): ConfigProblem[] {
                 ? {
                       ...first,
                       message: `${first.message}; and ${p.message}`,
-                      fix: `${first.fix} ; and ${p.fix}`,
+                      ...(first.fix !== undefined || p.fix !== undefined
+                          ? { fix: [first.fix, p.fix].filter((f) => f !== undefined).join(" ; and ") }
+                          : {}),
                   }
                 : p,
         );

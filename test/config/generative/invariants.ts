@@ -1,6 +1,5 @@
 import { parse } from "yaml";
 import { hostsOverlap } from "../../../components/config/ownership";
-import { PRODUCTION_SETTINGS } from "../../../components/config/passes/productionSettings";
 import { PROD, fixFaults, validated } from "../battery";
 import { CREDENTIALS, Mutant } from "./mutations";
 
@@ -15,9 +14,6 @@ const PROD_GRANTS = Object.values(
 );
 const PROD_NAMESPACES = new Set(PROD_GRANTS.flatMap((c) => Object.keys(c.namespaces ?? {})));
 const PROD_HOSTS = PROD_GRANTS.flatMap((c) => Object.keys(c.hosts ?? {}));
-const PROD_SETTING_FIXES = PRODUCTION_SETTINGS.map(
-    (s) => new RegExp(`--path ${s.section}\\.${s.key} ${s.production} `),
-);
 
 /** Every way one run on a mutant falls short; empty when it holds. */
 export function violations(m: Mutant): string[] {
@@ -54,18 +50,7 @@ export function violations(m: Mutant): string[] {
             outcome.problems.find((p) => p.key === k)!.fix !== outcome.problems[i].fix,
     );
     if (twice.length > 0) faults.push(`one key, two fixes: ${[...new Set(twice)].join(", ")}`);
-    if (m.stack !== "prod") {
-        for (const p of outcome.problems) {
-            if (p.fix.startsWith("pulumi config rm")) continue;
-            const words = p.fix.split(/[\s'"[\]]+/);
-            const owned = words.filter((w) => PROD_NAMESPACES.has(w) || PROD_HOSTS.includes(w));
-            if (owned.length > 0)
-                faults.push(`fix of ${p.key} writes production's ${owned.join(", ")}: ${p.fix}`);
-            if (PROD_SETTING_FIXES.some((re) => re.test(p.fix)))
-                faults.push(`fix of ${p.key} writes a production setting: ${p.fix}`);
-        }
-    }
-    faults.push(...fixFaults(m.text, m.stack, outcome, run.parsed));
+    faults.push(...fixFaults(m.text, m.stack, outcome));
     // One run names every problem: what each step alone finds in its own section, all of them together find too.
     for (const step of m.alone) {
         const own = validated(step.text, m.stack).outcome.problems.filter((p) =>

@@ -44,7 +44,7 @@ function assertDuplicate(
     lines: [number, number],
     secrets: string[] = [],
 ) {
-    const { outcome, parsed } = validated(text, stack);
+    const { outcome } = validated(text, stack);
     const at = `${key} (Pulumi.${stack}.yaml:${lines[1]})`;
     assert.deepEqual(
         outcome.problems.map((p) => p.key),
@@ -55,7 +55,7 @@ function assertDuplicate(
     assert.match(p.message, new RegExp(`at line ${lines[0]} and .* at line ${lines[1]};`));
     assert.ok(!/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.message), "a stack trace");
     for (const s of secrets) assert.ok(!outcome.message.includes(s), `the message echoes ${s}`);
-    assert.deepEqual(fixFaults(text, stack, outcome, parsed), []);
+    assert.deepEqual(fixFaults(text, stack, outcome), []);
     return p;
 }
 
@@ -115,7 +115,7 @@ describe("issue 70, part 3: a key with and without the runbooks: namespace", fun
                     [keptLine, strayLine],
                     value ? [value] : [],
                 );
-                const span = deleted(p.fix);
+                const span = deleted(p.fix!);
                 assert.ok(span, p.fix);
                 assert.equal(lineAt(text, span[0]).trim().split(":")[0], key);
                 // Control: following the fix leaves the committed file, which plans.
@@ -194,11 +194,11 @@ describe("issue 70, part 3: the same key twice in one mapping, at any depth", fu
                 const text = [...rows.slice(0, s.line), copy, ...rows.slice(s.line)].join("\n");
                 const p = assertDuplicate(text, stack, s.key, [s.line, s.line + 1], other ? [other] : []);
                 if (other === undefined) {
-                    assert.match(p.fix, new RegExp(`delete line ${s.line + 1} \\(`));
+                    assert.match(p.fix!, new RegExp(`delete line ${s.line + 1} \\(`));
                 } else {
                     // Which value the stack needs only the operator knows: the fix asks, naming both.
                     assert.match(
-                        p.fix,
+                        p.fix!,
                         new RegExp(`keep the one of .* at line ${s.line} and .* at line ${s.line + 1} `),
                     );
                 }

@@ -86,11 +86,10 @@ export function prodWith(path: (string | number)[], value: unknown): string {
 
 /** What a case reports: its outcome, and every way it falls short of a clean answer (none: clean). */
 export function judged(text: string, stack: string): { outcome: Outcome; faults: string[] } {
-    // The document the validation parsed is the one the fixes are drafted from: the text is not parsed again.
-    const { outcome, parsed } = validated(text, stack);
+    const { outcome } = validated(text, stack);
     const faults: string[] = [];
     if (/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.message)) faults.push("a stack trace");
-    if (outcome.problems.length > 0) faults.push(...fixFaults(text, stack, outcome, parsed));
+    if (outcome.problems.length > 0) faults.push(...fixFaults(text, stack, outcome));
     return { outcome, faults };
 }
 

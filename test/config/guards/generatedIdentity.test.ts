@@ -201,7 +201,7 @@ describe("generated battery: production is the committed Pulumi.prod.yaml run as
             const base = from === "stage" ? STAGE : PROD;
             const text = base.replace(/runbooks:tier: \w+/, `runbooks:tier: ${tier}`);
             return refusalFaults(planText(text, name), "runbooks:tier", text, (p) =>
-                p.key === "runbooks:tier" && /tier production/.test(p.fix)
+                p.key === "runbooks:tier" && /tier production/.test(p.fix ?? "")
                     ? "the fix sets production"
                     : undefined,
             );
@@ -311,7 +311,7 @@ describe("generated battery: near misses of production's name and keys get a 'di
         assertBattery("near miss: tier keys and values", cases, ({ key, value }) => {
             const text = STAGE.replace(/runbooks:tier: \w+/, `runbooks:${key}: ${value}`);
             return refusalFaults(planText(text, "stage"), `runbooks:${key}`, text, (p) =>
-                /tier production/.test(p.fix)
+                /tier production/.test(p.fix ?? "")
                     ? "a fix sets production on stage"
                     : p.key === `runbooks:${key}` && key !== "tier" && !/did you mean "tier"/.test(p.message)
                       ? "no 'did you mean \"tier\"'"

@@ -69,8 +69,8 @@ const mergeCases = fc.record<MergeCase>({
     anchor: anchorName,
 });
 
-const echoes = (p: { message: string; fix: string }) =>
-    p.message.includes(SECRET_ARG) || p.fix.includes(SECRET_ARG)
+const echoes = (p: { message: string; fix?: string }) =>
+    p.message.includes(SECRET_ARG) || p.fix?.includes(SECRET_ARG)
         ? "echoes the command's argument"
         : undefined;
 
@@ -198,9 +198,9 @@ describe("generated battery: every user and context is read, and the one in use 
             return refusalFaults(out, "runbooks:kubeconfig-psi", stack === "prod" ? PROD : STAGE, (p) => {
                 if (p.key !== "runbooks:kubeconfig-psi") return `another key: ${p.message.slice(0, 200)}`;
                 const named = ["contexts", "clusters", "users"].map((l) => `${l}[${at}] ("${n[1]}")`);
-                const missing = named.filter((e) => !p.message.includes(e) || !p.fix.includes(e));
+                const missing = named.filter((e) => !p.message.includes(e));
                 if (missing.length > 0) return `does not name ${missing.join(", ")} to remove`;
-                return p.fix.includes("pulumi config set --secret kubeconfig-psi --stack")
+                return p.fix?.includes("pulumi config set --secret kubeconfig-psi --stack")
                     ? undefined
                     : `the fix does not store the secret again: ${p.fix}`;
             });
@@ -299,7 +299,7 @@ describe("generated battery: a reviewed credential command's environment is part
                 if (p.key !== "runbooks:kubeconfig-psi") return undefined;
                 const unnamed = unreviewed.filter(([n]) => !p.message.includes(n));
                 if (unnamed.length > 0) return `does not name ${unnamed.map(([n]) => n).join(", ")}`;
-                return env.some(([, v]) => p.message.includes(v) || p.fix.includes(v))
+                return env.some(([, v]) => p.message.includes(v) || p.fix?.includes(v))
                     ? "echoes a value"
                     : undefined;
             });

@@ -169,7 +169,7 @@ export function refusalFaults(
     const faults: string[] = [];
     if (/\n\s+at .+\(.+:\d+:\d+\)/.test(out.message)) faults.push("a stack trace");
     for (const p of out.problems) {
-        const copied = copiedValues(p.fix, own);
+        const copied = copiedValues(p.fix ?? "", own);
         if (copied.length > 0)
             faults.push(`${p.key}: the fix copies ${copied.join(", ")} from another stack`);
         const wrong = extra(p);

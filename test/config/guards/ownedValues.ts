@@ -17,7 +17,8 @@ export const PROD_HOSTS: readonly string[] = Object.values(clusters).flatMap((c)
 );
 
 /** Production's owned values a printed fix writes (as a whole word of a command that sets, not one that removes). */
-export function prodValuesIn(fix: string): string[] {
+export function prodValuesIn(fix: string | undefined): string[] {
+    if (fix === undefined) return [];
     if (/^pulumi config rm /.test(fix)) return [];
     const words = fix.split(/[\s'"[\]]+/);
     return [...PROD_NAMESPACES, ...PROD_HOSTS].filter((v) => words.includes(v) || fix.includes(`.${v} `));

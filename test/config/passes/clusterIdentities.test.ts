@@ -102,7 +102,7 @@ describe("pass: cluster identities (issue 52 item 1)", () => {
             const real = clusterIdentities(source, { ...base(), stack });
             onlyProblem(real, "runbooks:clusters.psi.identity.uid");
             assert.match(
-                real.problems[0].fix,
+                real.problems[0].fix ?? "",
                 /kubectl .*get namespace kube-system -o jsonpath='\{\.metadata\.uid\}'/,
             );
             const plan = clusterIdentities(source, { ...base(), stack, placeholders: true });

@@ -44,8 +44,7 @@ describe("pass: namespace and host ownership", () => {
                 {
                     key: "runbooks:b.namespace",
                     message:
-                        'namespace "apps" on cluster "psi" is claimed by a and b; a comes first in the program\'s system order and keeps it, b moves to a namespace of its own',
-                    fix: "pulumi config set --path b.namespace apps-b",
+                        'namespace "apps" on cluster "psi" is claimed by a and b; a comes first in the program\'s system order and keeps it, b moves to a namespace of its own, granted to it',
                 },
             ]);
         });
@@ -74,12 +73,7 @@ describe("pass: namespace and host ownership", () => {
             const missing = onStage({});
             assert.deepEqual(
                 missing.problems.map((p) => [p.key, p.fix]),
-                [
-                    [
-                        "runbooks:clusters.psi.namespaces.apps",
-                        "pulumi config set --path clusters.psi.namespaces.apps a",
-                    ],
-                ],
+                [["runbooks:clusters.psi.namespaces.apps", undefined]],
             );
             const granted = onStage({ clusters: { psi: cluster({ namespaces: { apps: "a" } }) } });
             assert.deepEqual(granted.problems, []);
@@ -103,17 +97,11 @@ describe("pass: namespace and host ownership", () => {
     });
 
     describe("what a system writes", () => {
-        it("a namespace the key holds itself may be set by a fix; a repaired one counts with its repaired value", () => {
+        it("a namespace the key holds itself is the key's; a broken one (refused at its key) counts for nothing", () => {
             const a = inApps("a");
-            assert.deepEqual(claimsOf(a, []).namespaces, [
-                { value: "apps", key: "a.namespace", settable: true },
-            ]);
-            const repaired = inApps("a", { namespace: "Apps" }, ["a.namespace"]);
-            const fix = { key: "runbooks:a.namespace", message: "m", fix: "f", sets: "apps-x" };
-            assert.deepEqual(claimsOf(repaired, [fix]).namespaces, [
-                { value: "apps-x", key: "a.namespace", settable: false },
-            ]);
-            assert.deepEqual(claimsOf(repaired, []).namespaces, []);
+            assert.deepEqual(claimsOf(a).namespaces, [{ value: "apps", key: "a.namespace", settable: true }]);
+            const broken = inApps("a", { namespace: "Apps" }, ["a.namespace"]);
+            assert.deepEqual(claimsOf(broken).namespaces, []);
         });
     });
 });

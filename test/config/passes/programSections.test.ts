@@ -8,12 +8,13 @@ const read = (values: Record<string, unknown>, stack = "stage") =>
     programSections(memoryConfigSource(values, {}, { stack }), none, { root: "/nonexistent" });
 
 describe("pass: the program's own sections (tier, clusters, openstack)", () => {
-    it("a missing tier is a problem whose fix is the protecting value", () => {
+    it("a missing tier is a problem that says what is allowed and that production protects", () => {
         const r = read({});
         assert.deepEqual(
             r.problems.map((p) => [p.key, p.fix]),
-            [["runbooks:tier", "pulumi config set tier production"]],
+            [["runbooks:tier", undefined]],
         );
+        assert.match(r.problems[0].message, /^is required: production protects .*; set it to production, staging or local$/);
         assert.equal(r.state.tier, undefined);
     });
 

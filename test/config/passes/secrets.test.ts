@@ -30,8 +30,8 @@ describe("pass: secrets wanted, set and encrypted", () => {
         assert.deepEqual(
             r.problems.map((p) => [p.key, p.fix]),
             [
-                ["runbooks:a-token", "pulumi config set --secret a-token"],
-                ["runbooks:kubeconfig-psi", "pulumi config set --secret kubeconfig-psi < kubeconfig.yaml"],
+                ["runbooks:a-token", "pulumi config set --secret a-token --stack <stack>"],
+                ["runbooks:kubeconfig-psi", "pulumi config set --secret kubeconfig-psi --stack <stack> < kubeconfig.yaml"],
             ],
         );
     });
@@ -160,8 +160,8 @@ describe("pass: secrets held to what their reader accepts (SecretSpec.accepts)",
         assert.deepEqual(
             problems.map((p) => [p.key, p.fix]),
             [
-                ["runbooks:r-pin", "pulumi config set --secret r-pin"],
-                ["runbooks:r-file", "pulumi config set --secret r-file < pin.txt"],
+                ["runbooks:r-pin", "pulumi config set --secret r-pin --stack <stack>"],
+                ["runbooks:r-file", "pulumi config set --secret r-file --stack <stack> < pin.txt"],
             ],
         );
         for (const p of problems) {

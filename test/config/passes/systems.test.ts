@@ -26,7 +26,7 @@ describe("pass: each system's section and its own check", () => {
         const r = readSystems(whole({}), [app("a")], input);
         assert.deepEqual(
             r.problems.map((p) => [p.key, p.fix]),
-            [["runbooks:a", "pulumi config set --path a.enabled false"]],
+            [["runbooks:a", undefined]],
         );
         assert.deepEqual(readSystems(memoryConfigSource({}), [app("a")], input).problems, []);
     });

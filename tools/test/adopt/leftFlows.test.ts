@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { DesiredObject, KubeObject } from "../../adopt/model";
 import { exitCode, renderReport } from "../../adopt/report";
 import { urlEndpoints } from "../../adopt/flows";
-import { fixEdits } from "../../../components/config/fixCommands";
+import { fixEdits } from "../../../test/configEdits";
 import { serviceOfHost } from "../../adopt/serviceHost";
 import { FakeCluster, liveReport } from "./fixtures";
 import { buildReport } from "../../adopt/report";

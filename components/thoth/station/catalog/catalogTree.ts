@@ -18,7 +18,7 @@ export function catalogTrees(): TreesRecord {
     return loadTreesRecord(CATALOG_TREES_NAME);
 }
 
-const { problem, set } = keysBelow(KEY);
+const { problem } = keysBelow(KEY);
 
 /**
  * The recorded directory a module most likely meant: the one under the module's own name, else under the first
@@ -46,10 +46,7 @@ function moduleProblem(
     const offer = likelyPath(serving, module.name, module.path);
     return problem(
         `modules[${i}].path`,
-        `names ${why}: the provider's kustomize render would fail at preview and up. Recorded module directories: ${recorded}`,
-        offer
-            ? set(`modules[${i}].path`, offer.path)
-            : `edit ${TREES_FILE}: record ${module.path} at ${tree.commit} (read from that commit) before naming it in ${KEY}.modules[${i}].path`,
+        `names ${why}: the provider's kustomize render would fail at preview and up. Recorded module directories: ${recorded}${offer ? `; did you mean ${offer.path}?` : `; record ${module.path} at ${tree.commit} in ${TREES_FILE} (read from that commit) before naming it`}`,
     );
 }
 
@@ -68,14 +65,11 @@ export function catalogTreeProblems(
             problem(
                 "repository",
                 `is ${catalog.repository}, whose tree is not recorded: only ${record.repository}'s is (${TREES_FILE}), so what its directories render was never read. Record that repository's tree at the ref to render before pointing the catalog at it`,
-                set("repository", record.clone),
             ),
         unrecordedPin: (commits) =>
             problem(
                 "ref",
-                `is ${catalog.ref}, which names no recorded tree of ${record.repository} (recorded: ${commits.join(", ")}): which module directories it has and what they render was never read`,
-                // A recorded commit is not offered: it would silently change what every module renders.
-                `edit ${TREES_FILE}: record the tree of ${record.repository} at ${catalog.ref} first (every module path, read from that commit), then keep the ref`,
+                `is ${catalog.ref}, which names no recorded tree of ${record.repository} (recorded: ${commits.join(", ")}): which module directories it has and what they render was never read: record the tree of ${record.repository} at ${catalog.ref} in ${TREES_FILE} first (every module path, read from that commit), then keep the ref`,
             ),
     });
     if (tree === undefined) return problems;
