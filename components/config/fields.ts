@@ -22,23 +22,6 @@ export function checked<T>(check: (v: T) => string | undefined) {
     };
 }
 
-/**
- * The DNS label closest to what was written: lower case, '-' for the other ASCII characters, at most 63 characters.
- * Undefined when the value holds a character outside printable ASCII: a lookalike letter (Cyrillic 'с' for 'c') or
- * an invisible one means the name meant is unknown, and dropping or replacing it would name another object.
- */
-export function toDnsLabel(value: unknown): string | undefined {
-    if (typeof value !== "string" || /[^\x20-\x7e]/.test(value)) return undefined;
-    const label = value
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, "-")
-        .replace(/-+/g, "-")
-        .replace(/^-+/, "")
-        .slice(0, 63)
-        .replace(/-+$/, "");
-    return label === "" ? undefined : label;
-}
-
 /** A Kubernetes object name that must also be a DNS label (namespaces, services). */
 export const k8sName = (example: string) => z.string().superRefine(checked(dnsLabelProblem)).meta({ example });
 

@@ -14,7 +14,7 @@ export interface ConfigProblem {
     key: string;
     /** What is wrong and what is allowed, in words an operator understands. */
     message: string;
-    /** The one command a valid value does not say: {@link renameFix}, {@link moveFix}, {@link secretFix}, a read. */
+    /** The one command a valid value does not say: {@link renameFix}, {@link secretFix}, a read. */
     fix?: string;
     /** A placeholder for a value only the operator has: the offline plan proceeds with it; a real run stops. */
     placeholder?: boolean;
@@ -54,11 +54,6 @@ export const STACK_FILE = "Pulumi.<stack>.yaml";
 /** A key renamed, its whole value kept (`pulumi config` has no rename; removing first would drop it). */
 export function renameFix(from: string, to: string): string {
     return `edit ${STACK_FILE}: rename ${from} to ${to}`;
-}
-
-/** A key moved under another, its whole value kept. */
-export function moveFix(from: string, to: string): string {
-    return `edit ${STACK_FILE}: move ${from} to ${to}`;
 }
 
 /** A value stored as a secret (over a plain one of the key): prompted for, or read from a file, never on the line. */

@@ -165,7 +165,7 @@ export const webSchema = z.strictObject({
 /**
  * An explicit, reviewed schema migration (`alembic upgrade head` with the ETL image of `to`). Without it no `up`
  * touches the schema, whatever the release: a migration is a decision written in the stack file, never a side
- * effect of a tag change. Both keys are optional here only so that a missing one gets its own message and a fix.
+ * effect of a tag change. Both keys are optional here only so that a missing one gets its own message.
  */
 export const migrationSchema = z.strictObject({
     from: imageTag("v1.7.0").optional().meta({

@@ -170,7 +170,7 @@ function unusedHostProblems(r: Reporter, config: PackitConfig): void {
     }
 }
 
-/** Contradictions and gaps the schema cannot see, each with the full key and the command that fixes it. */
+/** Contradictions and gaps the schema cannot see, each at its full key with what is allowed. */
 export function packitProblems(
     section: ServiceName,
     config: PackitConfig,

@@ -335,7 +335,7 @@ export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
 
 /**
  * A catalog module or placement rule listed a second time: two Directories would render the same objects, two rules
- * would give one object two places. The fix removes the later entry.
+ * would give one object two places: the later entry is the one reported.
  */
 export function catalogProblems(config: ThothConfig): ConfigProblem[] {
     const catalog = config.station?.modules?.catalog;

@@ -95,7 +95,10 @@ describe("callysto playbooks against the record of the pinned tree", () => {
             p.message,
             /names plays\/hub\.yml, which the tree of callysto\/infrastructure at 904146a/,
         );
-        assert.match(p.message, /Recorded for hub: plays\/hub-aio\.yml, plays\/imports\/hub\.yml; set it to one of them$/);
+        assert.match(
+            p.message,
+            /Recorded for hub: plays\/hub-aio\.yml, plays\/imports\/hub\.yml; set it to one of them$/,
+        );
         assert.equal(p.fix, undefined);
         assert.equal(recorder.resources.length, 0, "nothing is registered");
     });

@@ -216,14 +216,16 @@ export const CASES: Case[] = [
         name: "a list instead of a mapping",
         text: "- config: {}\n- runbooks:tier: staging\n",
         keys: ["Pulumi.stage.yaml"],
-        messages: { "Pulumi.stage.yaml": /is a YAML list, not a mapping: a stack file is one YAML mapping/ },
+        messages: { "Pulumi.stage.yaml": /is a YAML list, not a mapping\. A stack file is one YAML mapping/ },
         fixes: { "Pulumi.stage.yaml": null },
     },
     {
         name: "two YAML documents (stage's file, --- and prod's)",
         text: `${STAGE}---\n${PROD}`,
         keys: ["Pulumi.stage.yaml"],
-        messages: { "Pulumi.stage.yaml": /holds more than one YAML document \(the second begins at line \d+\)/ },
+        messages: {
+            "Pulumi.stage.yaml": /holds more than one YAML document \(the second begins at line \d+\)/,
+        },
         fixes: { "Pulumi.stage.yaml": null },
     },
     {

@@ -101,7 +101,8 @@ function onlyFixed(stack: string, text: string, key: string): ConfigProblem {
 }
 
 /** The config path of the grant of `namespace` on `cluster`, and its key. */
-const grantKey = (cluster: string, namespace: string) => `runbooks:clusters.${cluster}.namespaces.${namespace}`;
+const grantKey = (cluster: string, namespace: string) =>
+    `runbooks:clusters.${cluster}.namespaces.${namespace}`;
 
 /** That grant's problem among a case's: granting the namespace to `system`, or without one removing it. */
 function assertGrantFix(
@@ -111,7 +112,10 @@ function assertGrantFix(
     system?: string,
 ): void {
     const p = byKey.get(grantKey(cluster, namespace))!;
-    assert.match(p.message, system === undefined ? /: remove it$/ : new RegExp(`: grant it to ${system} there$`));
+    assert.match(
+        p.message,
+        system === undefined ? /: remove it$/ : new RegExp(`: grant it to ${system} there$`),
+    );
     assert.equal(p.fix, undefined);
 }
 
@@ -210,7 +214,10 @@ describe("stack boundaries (#25)", function () {
             const p = onlyFixed("prod", text, key);
             assert.match(p.message, /workflows\.argoproj\.io.*ClusterRole\/argo-admin/);
             assert.match(p.message, /thoth-station\.md §6\.3 and §7/);
-            assert.match(p.message, /else set runbooks:thoth\.station\.modules\.ownClusterPrerequisites to false$/);
+            assert.match(
+                p.message,
+                /else set runbooks:thoth\.station\.modules\.ownClusterPrerequisites to false$/,
+            );
         });
 
         it("stage may not grant a cluster-scoped object that prod's file grants on the same cluster", () => {

@@ -26,7 +26,10 @@ describe("clusters.<name>.ingressNamespace", function () {
             const [problem, ...rest] = problems(stack, undefined, true);
             assert.equal(rest.length, 0);
             assert.match(problem.message, /is required on a Kubernetes cluster/);
-            assert.match(problem.message, /set it to the namespace of this cluster's ingress controller pods/);
+            assert.match(
+                problem.message,
+                /set it to the namespace of this cluster's ingress controller pods/,
+            );
             assert.equal(problem.fix, "kubectl get pods -A -l app.kubernetes.io/component=controller");
             assert.ok(!problem.placeholder);
         }

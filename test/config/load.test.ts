@@ -80,7 +80,10 @@ describe("config validation", () => {
             "runbooks:thot",
             "runbooks:thoth-ultrahook-aicoe-api-key",
         ]);
-        assert.match(err.message, /pulumi config set --secret thoth-ultrahook-aicoe-api-key --stack <stack>\n/);
+        assert.match(
+            err.message,
+            /pulumi config set --secret thoth-ultrahook-aicoe-api-key --stack <stack>\n/,
+        );
         assert.match(err.message, /third\.replicas: expected number, received string/);
         assert.match(err.message, /runbooks:thot: unknown key/);
         assert.match(
@@ -131,7 +134,12 @@ describe("config validation", () => {
         const err = problemsOf(() => loadProgramConfig(memoryConfigSource(values, others), SYSTEMS));
         assert.deepEqual(
             err.problems.map((p) => [p.key, p.fix]),
-            [["runbooks:kubeconfig-psi", "pulumi config set --secret kubeconfig-psi --stack <stack> < kubeconfig.yaml"]],
+            [
+                [
+                    "runbooks:kubeconfig-psi",
+                    "pulumi config set --secret kubeconfig-psi --stack <stack> < kubeconfig.yaml",
+                ],
+            ],
         );
         assert.match(err.problems[0].message, /plain text/);
     });

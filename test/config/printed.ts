@@ -72,8 +72,13 @@ export const foreignValues = (() => {
     return (stack: string): string[] => {
         if (!memo.has(stack)) {
             const own = COMMITTED_STACKS.includes(stack) ? ownedValues(fileOf(stack)) : new Set<string>();
-            const others = [...COMMITTED_STACKS].filter((s) => s !== stack).flatMap((s) => [...ownedValues(fileOf(s))]);
-            memo.set(stack, [...new Set(others)].filter((v) => v.length >= 4 && !own.has(v) && !v.includes("*")));
+            const others = [...COMMITTED_STACKS]
+                .filter((s) => s !== stack)
+                .flatMap((s) => [...ownedValues(fileOf(s))]);
+            memo.set(
+                stack,
+                [...new Set(others)].filter((v) => v.length >= 4 && !own.has(v) && !v.includes("*")),
+            );
         }
         return memo.get(stack)!;
     };
@@ -94,7 +99,14 @@ function spellings(text: string, value: string): string[] {
     return out;
 }
 
-/** Every string in a stack file's config that looks like a credential. */
+/** Keys whose value is a credential by name: what sits there is never printed, whatever it looks like. */
+const CREDENTIAL_KEY = /(?:token|password|passwd|api-?key|private-?key|credentials?)$/i;
+
+/**
+ * Every string in a stack file's config that is a credential: one that looks like one (a key written as one too), a
+ * plain top-level value other than the tier (every other top-level key is a secret's), or a value under a key named
+ * for a credential.
+ */
 function credentialsIn(text: string): string[] {
     let config: unknown;
     try {
@@ -103,13 +115,22 @@ function credentialsIn(text: string): string[] {
         return [];
     }
     const out: string[] = [];
-    const walk = (v: unknown, depth: number): void => {
+    const walk = (v: unknown, key: string, depth: number): void => {
         if (depth > 32) return;
         if (typeof v === "string") {
-            if (v.length >= 8 && credentialKinds(v).length > 0) out.push(v);
-        } else if (v !== null && typeof v === "object") Object.values(v).forEach((x) => walk(x, depth + 1));
+            const topLevel =
+                depth === 1 &&
+                !/^(?:runbooks:)?tier$/.test(key) &&
+                (!key.includes(":") || key.startsWith(`${PROJECT}:`));
+            const named = topLevel || CREDENTIAL_KEY.test(key);
+            if ((v.length >= 8 && credentialKinds(v).length > 0) || (named && v.length >= 6)) out.push(v);
+        } else if (v !== null && typeof v === "object")
+            for (const [k, x] of Object.entries(v)) {
+                if (k.length >= 8 && credentialKinds(k).length > 0) out.push(k);
+                walk(x, k, depth + 1);
+            }
     };
-    walk(config, 0);
+    walk(config, "", 0);
     return out;
 }
 

@@ -41,7 +41,9 @@ describe("production source lists held to their runbook's (components/config/sou
                 assert.equal(p.key, "runbooks:x.ranges");
                 assert.match(
                     p.message,
-                    new RegExp(`admits ${v4(n).replace(/\./g, "\\.")}/32 beyond what the runbook admits \\(172\\.54\\.0\\.0:172\\.54\\.255\\.255\\)`),
+                    new RegExp(
+                        `admits ${v4(n).replace(/\./g, "\\.")}/32 beyond what the runbook admits \\(172\\.54\\.0\\.0:172\\.54\\.255\\.255\\)`,
+                    ),
                 );
                 assert.equal(p.fix, undefined);
             }),

@@ -24,7 +24,10 @@ const command = fc.oneof(
     fc.constant("npm run adopt -- --dump ns=ns.dump --json ns-takeover.json"),
 );
 const sentence = fc.oneof(
-    key.map((k) => `it belongs in an encrypted key (pulumi config set --secret ${k}-<name> --stack <stack>, the docs)`),
+    key.map(
+        (k) =>
+            `it belongs in an encrypted key (pulumi config set --secret ${k}-<name> --stack <stack>, the docs)`,
+    ),
     fc.constant("pulumi up once the program's pods are Ready, then pulumi preview"),
     key.map((k) => `read it, then pulumi config get ${k}; the file is ${"Pulumi.<stack>.yaml"}`),
 );
@@ -52,7 +55,8 @@ describe("printed commands name their stack", () => {
     });
 
     it("a command that names another stack keeps it: a sentence may quote one", () => {
-        const message = "run it there first (pulumi config get clusters.psi.pin --stack prod), then here: pulumi up";
+        const message =
+            "run it there first (pulumi config get clusters.psi.pin --stack prod), then here: pulumi up";
         assert.equal(
             new ConfigError([{ key: "runbooks:a", message }], "stage").problems[0].message,
             "run it there first (pulumi config get clusters.psi.pin --stack prod), then here: pulumi up --stack stage",

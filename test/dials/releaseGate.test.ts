@@ -59,7 +59,9 @@ describe("dials: pulumi up's release gate over a takeover (components/config/rel
         const fix = etl.fix ?? "";
         assert.ok(fix.startsWith(`kubectl -n ${NS} get pods -o jsonpath=`), fix);
         assert.ok(
-            fix.endsWith(`pulumi config set --path clusters.${CLUSTER}.running.dials.etl <the release it runs>`),
+            fix.endsWith(
+                `pulumi config set --path clusters.${CLUSTER}.running.dials.etl <the release it runs>`,
+            ),
             fix,
         );
         assert.doesNotMatch(err.message, /\n\s+at /, "no stack trace");

@@ -318,6 +318,9 @@ describe("prow config errors", () => {
             onlyProblem(err, "runbooks:prow-oauth-token").message,
             /real GitHub token .* at most the read:user scope/,
         );
-        assert.equal(err.problems[0].fix, "pulumi config set --secret prow-oauth-token --stack <stack> < oauth");
+        assert.equal(
+            err.problems[0].fix,
+            "pulumi config set --secret prow-oauth-token --stack <stack> < oauth",
+        );
     });
 });

@@ -42,7 +42,10 @@ describe("thoth config checks", function () {
             t.ultrahooks.namespace = "aicoe-stage-bots";
         });
         const p = onlyProblem(err, "runbooks:thoth.ultrahooks.namespace");
-        assert.match(p.message, /is also created by thoth\.bots\.namespace; use another namespace, or let only one part create it/);
+        assert.match(
+            p.message,
+            /is also created by thoth\.bots\.namespace; use another namespace, or let only one part create it/,
+        );
         assert.equal(p.fix, undefined);
     });
 
@@ -68,7 +71,11 @@ describe("thoth config checks", function () {
             "runbooks:thoth.bots.nepthys.shedule",
             "runbooks:thoth.bots.sesheta-approver.schedule",
         ]);
-        assert.doesNotMatch(err.message, /fix: pulumi config (set|rm) /, "no command sets or removes a value");
+        assert.doesNotMatch(
+            err.message,
+            /fix: pulumi config (set|rm) /,
+            "no command sets or removes a value",
+        );
         assert.match(err.message, /thoth\.bots\.nepthys\.shedule: unknown setting "shedule"/);
 
         const sizing = await thothConfigError("prod", (t) => {
@@ -145,7 +152,10 @@ describe("thoth config checks", function () {
         } catch (err) {
             assert.ok(err instanceof ConfigError);
             const p = err.problems.find((q) => q.key === "runbooks:thoth-sesheta-ssh-privatekey")!;
-            assert.equal(p.fix, "pulumi config set --secret thoth-sesheta-ssh-privatekey --stack <stack> < id_rsa");
+            assert.equal(
+                p.fix,
+                "pulumi config set --secret thoth-sesheta-ssh-privatekey --stack <stack> < id_rsa",
+            );
         }
     });
 

@@ -94,7 +94,11 @@ export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedS
     }
     if (doc.contents === null || doc.contents === undefined) throw notOneMapping(stack, name, "is empty");
     if (!isMap(doc.contents))
-        throw notOneMapping(stack, name, `is a YAML ${isSeq(doc.contents) ? "list" : "scalar"}, not a mapping`);
+        throw notOneMapping(
+            stack,
+            name,
+            `is a YAML ${isSeq(doc.contents) ? "list" : "scalar"}, not a mapping`,
+        );
     const duplicates = duplicateKeys(doc, lines);
     // Two top-level config: keys: which holds this stack's settings only the operator knows, so nothing below is read.
     const configs = duplicates.filter((d) => d.key === "config");
@@ -134,7 +138,8 @@ export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedS
     } else if (typeof config !== "object" || Array.isArray(config)) {
         problems.push({
             key: `${name}: config`,
-            message: "is not a mapping of keys to values (runbooks:tier: staging, runbooks:<system>: its settings, ...)",
+            message:
+                "is not a mapping of keys to values (runbooks:tier: staging, runbooks:<system>: its settings, ...)",
         });
     }
     if (problems.length > 0) throw new ConfigError(problems, stack);

@@ -59,7 +59,8 @@ let root: string | undefined;
 const noGit = () => (root ??= operatorCheckout());
 
 /** The full key of a place. */
-const keyOf = (place: (typeof PLACES)[number]) => `runbooks:${place.path.join(".").replace(/\.(\d+)/g, "[$1]")}`;
+const keyOf = (place: (typeof PLACES)[number]) =>
+    `runbooks:${place.path.join(".").replace(/\.(\d+)/g, "[$1]")}`;
 
 describe("issues 70 and 85: nothing printed writes another stack's value, in any spelling of it", function () {
     this.timeout(600000);
@@ -95,12 +96,46 @@ describe("issues 70 and 85: nothing printed writes another stack's value, in any
         fc.assert(
             fc.property(chars(LOWER, 3, 10), chars(LOWER, 2, 6), (a, b) => {
                 const host = `${a}.${b}.example`;
-                for (const spelling of [host.toUpperCase(), `${host}.`, `https://${host}:443/x`, `http://${host}:80`])
+                for (const spelling of [
+                    host.toUpperCase(),
+                    `${host}.`,
+                    `https://${host}:443/x`,
+                    `http://${host}:80`,
+                ])
                     assert.equal(canonical(spelling), host, spelling);
             }),
             { ...RUNS, numRuns: 20 },
         );
         assert.equal(canonical("ｃallysto.ca."), "callysto.ca");
+    });
+
+    it("control: the property fails on what it forbids (production's value respelt in a command, a secret quoted, a set)", () => {
+        const text = stage((d) => d.setIn(["config", "runbooks:github-token"], "hunter2-plain"));
+        const at = (fix: string, message = "is wrong") =>
+            printFaults(text, "stage", [{ key: "runbooks:packit.namespace", message, fix }]);
+        const rename = at(
+            "edit Pulumi.stage.yaml: rename runbooks:packit.namespace to runbooks:packit.PACKIT-PROD.",
+        );
+        assert.ok(
+            rename.some((f) => /holds another stack's packit-prod/.test(f)),
+            rename.join("\n"),
+        );
+        const quoted = printFaults(text, "stage", [
+            { key: "runbooks:github-token", message: "is hunter2-plain" },
+        ]);
+        assert.ok(
+            quoted.some((f) => /quotes a credential/.test(f)),
+            quoted.join("\n"),
+        );
+        const set = at("pulumi config set --path packit.namespace packit-stg --stack stage");
+        assert.ok(
+            set.some((f) => /is no allowed kind/.test(f)),
+            set.join("\n"),
+        );
+        assert.deepEqual(
+            at("edit Pulumi.stage.yaml: rename runbooks:packit.namespaec to runbooks:packit.namespace"),
+            [],
+        );
     });
 });
 

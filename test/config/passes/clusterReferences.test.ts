@@ -48,7 +48,10 @@ describe("pass: every enabled Kubernetes-side system names a defined cluster", (
             clusters,
             clusterNames: ["psi", "ocp"],
         });
-        assert.match(r.problems[0].message, /names cluster "elsewhere", which is not in runbooks:clusters \(known: psi, ocp\); name one of them, or define it under runbooks:clusters/);
+        assert.match(
+            r.problems[0].message,
+            /names cluster "elsewhere", which is not in runbooks:clusters \(known: psi, ocp\); name one of them, or define it under runbooks:clusters/,
+        );
         assert.equal(r.problems[0].fix, undefined);
     });
 
@@ -67,7 +70,10 @@ describe("pass: every enabled Kubernetes-side system names a defined cluster", (
             clusters,
             clusterNames: ["psi", "ocp"],
         });
-        assert.equal(r.problems[0].message, "is required: the cluster this system deploys to (known: psi, ocp)");
+        assert.equal(
+            r.problems[0].message,
+            "is required: the cluster this system deploys to (known: psi, ocp)",
+        );
     });
 
     it("a broken cluster key is its parse problem, and a broken cluster entry its entry's: neither is placed", () => {

@@ -14,7 +14,10 @@ describe("pass: the program's own sections (tier, clusters, openstack)", () => {
             r.problems.map((p) => [p.key, p.fix]),
             [["runbooks:tier", undefined]],
         );
-        assert.match(r.problems[0].message, /^is required: production protects .*; set it to production, staging or local$/);
+        assert.match(
+            r.problems[0].message,
+            /^is required: production protects .*; set it to production, staging or local$/,
+        );
         assert.equal(r.state.tier, undefined);
     });
 

@@ -147,6 +147,10 @@ describe("config pass: retired secrets", () => {
         );
         const [first, second] = retiredSecrets(source, [{ ...read[0], def: twice }]).problems;
         assert.match(first.fix ?? "", /\| pulumi config set --secret bot-identity-token/);
-        assert.equal(second.fix, undefined, "the second moves nothing: a second move would overwrite the first");
+        assert.equal(
+            second.fix,
+            undefined,
+            "the second moves nothing: a second move would overwrite the first",
+        );
     });
 });

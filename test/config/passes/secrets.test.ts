@@ -31,7 +31,10 @@ describe("pass: secrets wanted, set and encrypted", () => {
             r.problems.map((p) => [p.key, p.fix]),
             [
                 ["runbooks:a-token", "pulumi config set --secret a-token --stack <stack>"],
-                ["runbooks:kubeconfig-psi", "pulumi config set --secret kubeconfig-psi --stack <stack> < kubeconfig.yaml"],
+                [
+                    "runbooks:kubeconfig-psi",
+                    "pulumi config set --secret kubeconfig-psi --stack <stack> < kubeconfig.yaml",
+                ],
             ],
         );
     });

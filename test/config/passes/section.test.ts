@@ -37,7 +37,10 @@ describe("pass: parse one section", () => {
     it("a section stored as a secret is broken whole and its message says to write it as plain YAML", () => {
         const r = parseSection("app", schema, memoryConfigSource({}, { app: "{}" }));
         assert.deepEqual(r.state, { broken: ["app"], exact: false });
-        assert.match(r.problems[0].message, /replace its secure: value with the section's settings as plain YAML$/);
+        assert.match(
+            r.problems[0].message,
+            /replace its secure: value with the section's settings as plain YAML$/,
+        );
         assert.equal(r.problems[0].fix, undefined);
     });
 
