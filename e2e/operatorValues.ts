@@ -41,7 +41,12 @@ function digestPins(problem: ConfigProblem): OperatorTestValue[] {
         const words = shellWords(command);
         const stackAt = words.indexOf("--stack");
         const args = words.filter((w, i) => !w.startsWith("--") && (stackAt < 0 || i !== stackAt + 1));
-        if (/[<>$]/.test(command) || !words.includes("--path") || words.includes("--secret") || args.length !== 5)
+        if (
+            /[<>$]/.test(command) ||
+            !words.includes("--path") ||
+            words.includes("--secret") ||
+            args.length !== 5
+        )
             return [];
         const [, , , path, value] = args;
         out.push({

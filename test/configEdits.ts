@@ -52,7 +52,10 @@ export function editedSource(source: ConfigSource, edits: readonly ConfigEdit[])
             continue;
         }
         const root = values.has(e.head) ? values.get(e.head) : structuredClone(source.getValue(e.head));
-        const top = (root !== null && typeof root === "object" ? root : {}) as Record<string | number, unknown>;
+        const top = (root !== null && typeof root === "object" ? root : {}) as Record<
+            string | number,
+            unknown
+        >;
         let node = top;
         for (const [i, seg] of e.path.slice(0, -1).entries()) {
             if (node[seg] === null || typeof node[seg] !== "object")

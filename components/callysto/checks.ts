@@ -183,7 +183,9 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
 }
 
 /** The profiles a stack's groups are made for, each with the key that asks for it and what asks for none. */
-function profilesInUse(config: CallystoConfig): { path: string; profile: SecurityProfile; instead: string }[] {
+function profilesInUse(
+    config: CallystoConfig,
+): { path: string; profile: SecurityProfile; instead: string }[] {
     return [
         // A host's role has no runbook value to write: "hub" would make a second hub of it, so the operator is asked.
         ...config.hosts.map((h, i) => ({
@@ -371,10 +373,7 @@ function nameProblems(config: CallystoConfig): ConfigProblem[] {
     return duplicates(names).map((dup) => {
         const index = config.hosts.map((h) => h.name).lastIndexOf(dup);
         const path = index >= 0 ? `hosts[${index}].name` : "workstation.name";
-        return problem(
-            path,
-            `host name "${dup}" is used twice; each host is one DNS name and one instance`,
-        );
+        return problem(path, `host name "${dup}" is used twice; each host is one DNS name and one instance`);
     });
 }
 

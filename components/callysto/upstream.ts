@@ -83,7 +83,6 @@ function playbookProblem(record: TreesRecord, tree: Tree, k: PlaybookKey): Confi
         serving.length > 0
             ? `names ${why}: ansible-playbook would stop at it, after whatever ran before it on the host. Recorded for ${k.serves}: ${serving.map((p) => p.path).join(", ")}; set it to one of them`
             : `names ${why}, and no recorded path serves ${k.serves}. Recorded playbooks: ${recorded.join(", ")}; record the playbook of ${k.serves} at ${tree.commit} in ${TREES_FILE} first`,
-
     );
 }
 

@@ -23,7 +23,8 @@ export function checked<T>(check: (v: T) => string | undefined) {
 }
 
 /** A Kubernetes object name that must also be a DNS label (namespaces, services). */
-export const k8sName = (example: string) => z.string().superRefine(checked(dnsLabelProblem)).meta({ example });
+export const k8sName = (example: string) =>
+    z.string().superRefine(checked(dnsLabelProblem)).meta({ example });
 
 /** A DNS host name, as used in Routes and Ingresses. */
 export const hostName = (example: string) =>
@@ -92,10 +93,7 @@ export const imageTag = (example: string) =>
 
 /** A Kubernetes resource quantity such as 500m, 1Gi or 2, greater than zero. */
 export const quantity = (example: string) =>
-    z
-        .string()
-        .superRefine(checked(quantityProblem))
-        .meta({ example });
+    z.string().superRefine(checked(quantityProblem)).meta({ example });
 
 /** A CronJob schedule as Kubernetes accepts it: five cron fields (names such as TUE allowed) or a macro. */
 export const cronSchedule = (example: string) =>

@@ -105,7 +105,12 @@ function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undef
 }
 
 /** How YAML read an unquoted value, when it read a number or boolean where text was meant (`1.10` as 1.1). */
-function yamlNote(field: z.ZodType | undefined, raw: unknown, parent: unknown, last: Segment | undefined): string {
+function yamlNote(
+    field: z.ZodType | undefined,
+    raw: unknown,
+    parent: unknown,
+    last: Segment | undefined,
+): string {
     if (!field || raw === null || (typeof raw !== "number" && typeof raw !== "boolean")) return "";
     const written = last !== undefined ? scalarSource(parent, last) : undefined;
     const text = written ?? String(raw);
@@ -170,13 +175,19 @@ export function problemsFromIssues(
         }
         const key = fullKey(formatPath(section, path));
         if (path.length === 0 && issue.code === "invalid_type" && value !== undefined) {
-            problems.push({ key, message: `${describeIssue(issue)}: the section must be a mapping of its settings` });
+            problems.push({
+                key,
+                message: `${describeIssue(issue)}: the section must be a mapping of its settings`,
+            });
             continue;
         }
         if (issue.code === "invalid_key") {
             // The name is the mistake: what it should be is the operator's to say.
             const rule = issue.issues.map((i) => i.message).join("; ");
-            problems.push({ key, message: `is no valid name here: ${rule}; rename it to the name you meant` });
+            problems.push({
+                key,
+                message: `is no valid name here: ${rule}; rename it to the name you meant`,
+            });
             continue;
         }
         const raw = valueAt(value, path);
@@ -216,7 +227,9 @@ function unknownKeyProblems(
             message: near
                 ? `unknown setting "${key}"; did you mean "${near}"? (${known}); it is ignored as written`
                 : `unknown setting "${key}" (${known}); it is ignored: remove it`,
-            ...(near ? { fix: renameFix(fullKey(keyPath), fullKey(formatPath(section, [...path, near]))) } : {}),
+            ...(near
+                ? { fix: renameFix(fullKey(keyPath), fullKey(formatPath(section, [...path, near]))) }
+                : {}),
         };
     });
 }

@@ -142,7 +142,6 @@ export interface OwnershipInput {
     foreign: Record<string, readonly ForeignCluster[]>;
 }
 
-
 /** A namespace one system writes on a cluster, with the key that sets it. */
 export interface NamespaceWrite {
     section: string;
@@ -237,7 +236,10 @@ function grantProblem(
     system: string,
 ): ConfigProblem | undefined {
     const key = grantKey(cluster, kind, value);
-    const goes = (message: string): ConfigProblem => ({ key: fullKey(key), message: `${message}: remove it` });
+    const goes = (message: string): ConfigProblem => ({
+        key: fullKey(key),
+        message: `${message}: remove it`,
+    });
     const reserved = kind === "namespaces" ? platformNamespaceProblem(value) : undefined;
     if (reserved) return goes(`${reserved}. This grant goes`);
     if (!input.systems.includes(system))
@@ -445,4 +447,3 @@ function missingGrantProblem(
         message: `is missing: ${w.section} writes ${NOUN[kind]} "${claim.value}" on cluster "${w.cluster}" (${fullKey(claim.key)}), and a stack writes only what runbooks:clusters.${w.cluster}.${kind} grants it: grant it to ${w.section} there`,
     };
 }
-

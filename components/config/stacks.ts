@@ -122,7 +122,9 @@ export function committedTier(stack: string | undefined, root = process.cwd()): 
     if (stack === undefined) return undefined;
     try {
         const text = gitCommittedFiles(root).atHead(stack);
-        return (parse(text ?? "") as { config?: Record<string, unknown> } | null)?.config?.[`${PROJECT}:tier`];
+        return (parse(text ?? "") as { config?: Record<string, unknown> } | null)?.config?.[
+            `${PROJECT}:tier`
+        ];
     } catch {
         return undefined;
     }

@@ -30,5 +30,11 @@ export function takeoverProof(
     const problems = takeoverProofProblems(report, planned, now);
     return problems.length === 0
         ? []
-        : [{ key: fullKey(key), message: `does not prove the takeover: ${problems.join("; ")}${then}`, fix: make }];
+        : [
+              {
+                  key: fullKey(key),
+                  message: `does not prove the takeover: ${problems.join("; ")}${then}`,
+                  fix: make,
+              },
+          ];
 }

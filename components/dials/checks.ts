@@ -75,7 +75,8 @@ function databaseServerProblems(config: DialsConfig): ConfigProblem[] {
         {
             key: fullKey("dials.databaseServer"),
             message:
-                "is a placeholder: name the PostgreSQL server this stack's workspace databases are on, so the database URIs are checked against it and no other stack can share it: set it to " + DATABASE_SERVER_ASK,
+                "is a placeholder: name the PostgreSQL server this stack's workspace databases are on, so the database URIs are checked against it and no other stack can share it: set it to " +
+                DATABASE_SERVER_ASK,
             placeholder: true,
         },
     ];

@@ -37,7 +37,9 @@ function migrationProblems(config: DialsConfig): ConfigProblem[] {
     const { tag } = config.images;
     const problems: ConfigProblem[] = [];
     const stop = (path: "from" | "to", message: string) =>
-        problems.push(problem(path, `${message}; else remove dials.migration (that never touches the schema)`));
+        problems.push(
+            problem(path, `${message}; else remove dials.migration (that never touches the schema)`),
+        );
     const wanted = (from: string) => `to migrate, write both keys: from ${from} and to ${tag}`;
     if (migration.from === undefined) {
         stop(

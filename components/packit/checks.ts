@@ -76,17 +76,11 @@ function workerSplitProblems(r: Reporter, w: PackitConfig["workers"]): void {
     if (w.split === "all-queues") {
         for (const field of ["shortRunning", "longRunning"] as const) {
             if (w[field] !== undefined) {
-                r.problem(
-                    `workers.${field}`,
-                    `only applies to split short-long, but split is all-queues`,
-                );
+                r.problem(`workers.${field}`, `only applies to split short-long, but split is all-queues`);
             }
         }
     } else if (w.allQueues !== undefined) {
-        r.problem(
-            "workers.allQueues",
-            "only applies to split all-queues, but split is short-long",
-        );
+        r.problem("workers.allQueues", "only applies to split all-queues, but split is short-long");
     }
 }
 
@@ -137,10 +131,7 @@ function componentProblems(r: Reporter, config: PackitConfig): void {
     for (const [component, needs] of Object.entries(REQUIRES) as [Component, Component[]][]) {
         if (!on[component]) continue;
         for (const need of needs.filter((n) => !on[n])) {
-            r.problem(
-                `components.${need}`,
-                `is off, but ${component} needs it`,
-            );
+            r.problem(`components.${need}`, `is off, but ${component} needs it`);
         }
     }
     if (on.tokman && !config.tokman) {
@@ -151,10 +142,7 @@ function componentProblems(r: Reporter, config: PackitConfig): void {
         );
     }
     if (on.centosmsg && !config.centosmsg) {
-        r.problem(
-            "centosmsg.mqttHost",
-            "is required while components.centosmsg is on",
-        );
+        r.problem("centosmsg.mqttHost", "is required while components.centosmsg is on");
     }
 }
 

@@ -73,12 +73,7 @@ function nameProblems(env: ResolvedEnvironment): ConfigProblem[] {
     const bad = invalidNames(env.names, objectNameRules(env));
     if (bad.length === 0) return [];
     const shown = bad.slice(0, 3).join("; ") + (bad.length > 3 ? `; and ${bad.length - 3} more` : "");
-    return [
-        problem(
-            "prow.prefix",
-            `prefix "${env.names.prefix}" makes invalid object names: ${shown}`,
-        ),
-    ];
+    return [problem("prow.prefix", `prefix "${env.names.prefix}" makes invalid object names: ${shown}`)];
 }
 
 /** The two namespaces: valid, apart, and carrying a prefixed environment's prefix. */
@@ -166,10 +161,7 @@ function componentProblems(env: ResolvedEnvironment): ConfigProblem[] {
     return COMPONENTS.flatMap((spec) => {
         const path = `prow.components.${spec.name}`;
         const sizing = sizingProblems(env.resources[spec.name]).map((message) =>
-            problem(
-                `${path}.resources`,
-                message,
-            ),
+            problem(`${path}.resources`, message),
         );
         const replicas = env.replicas[spec.name];
         const single =

@@ -1,23 +1,10 @@
 import { z } from "zod";
 import { dockerFlags } from "./dockerFlags";
 import { namePrefixProblem, portProblem } from "../config/checks";
-import {
-    checked,
-    hostName,
-    imageRef,
-    imageTag,
-    k8sName,
-    port,
-    quantity,
-    replicas,
-} from "../config/fields";
+import { checked, hostName, imageRef, imageTag, k8sName, port, quantity, replicas } from "../config/fields";
 import { CLAIM_NAMES, COMPONENT_NAMES, IMAGE_KEYS, ImageKey, ROUTE_NAMES } from "./catalog";
 import { RUNBOOK_RELEASE } from "./release";
-import {
-    DEFAULT_IMAGES,
-    DEFAULT_PROW_REGISTRY,
-    ENVIRONMENT_NAMES,
-} from "./environments";
+import { DEFAULT_IMAGES, DEFAULT_PROW_REGISTRY, ENVIRONMENT_NAMES } from "./environments";
 
 const sizeSide = z.strictObject({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() });
 

@@ -111,21 +111,14 @@ function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, 
         ];
     }
     if (instance.via === "route" && config.bots?.[bot]?.route === false) {
-        return [
-            problem(
-                `${at}.via`,
-                `bot "${bot}" has no Route/Ingress (thoth.bots.${bot}.route is false)`,
-            ),
-        ];
+        return [problem(`${at}.via`, `bot "${bot}" has no Route/Ingress (thoth.bots.${bot}.route is false)`)];
     }
     return [];
 }
 
 function sizing(path: string, value: Sizing | undefined): ConfigProblem[] {
     if (!value) return [];
-    return sizingProblems(value).map((message) =>
-        problem(path, message),
-    );
+    return sizingProblems(value).map((message) => problem(path, message));
 }
 
 /** Settings bots need only in combination: a domain for derived Route hosts, Kafka for the DataHub writers. */

@@ -155,7 +155,10 @@ describe("DIALS database server per stack", () => {
                 found = err.problems.find((p) => p.key === KEY);
             }
             assert.ok(found, `${stack} stops on ${KEY}`);
-            assert.match(found.message, /: set it to the host:port of the DB-on-demand instance .*never production's$/);
+            assert.match(
+                found.message,
+                /: set it to the host:port of the DB-on-demand instance .*never production's$/,
+            );
             assert.equal(found.fix, undefined);
         }
     });

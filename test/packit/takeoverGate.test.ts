@@ -82,7 +82,10 @@ describe("packit: pulumi up refuses a database takeover the migration report has
         assert.ok(problem, keysOf(result).join(", "));
         assert.match(problem.message, /starts postgres-15 on claim postgres-data/);
         // The stack is named where the stack is known: the whole configuration's error (test/config/stackNamed.test.ts).
-        assert.match(problem.fix ?? "", /^npm run adopt -- --dump packit-stg=packit-stg-postgres\.dump --json \S+$/);
+        assert.match(
+            problem.fix ?? "",
+            /^npm run adopt -- --dump packit-stg=packit-stg-postgres\.dump --json \S+$/,
+        );
         assert.match(problem.message, /then set it to \S+-takeover\.json$/);
     });
 

@@ -170,7 +170,11 @@ describe("what the rule does on each tier", () => {
             shared.fix!,
             /pulumi config set --path sys\.images\.pins\.y sha256:<the digest printed>$/,
         );
-        assert.match(shared.fix!, /^oc get pods -A /, "where it runs is unknown: every namespace is searched");
+        assert.match(
+            shared.fix!,
+            /^oc get pods -A /,
+            "where it runs is unknown: every namespace is searched",
+        );
     });
 
     it("finds the images a section runs: fields named image and the entries of an images map, not data", () => {

@@ -45,10 +45,7 @@ describe("PostgreSQL servers declare their major version", () => {
         );
         assert.equal(problems.length, 1);
         assert.equal(problems[0].key, "runbooks:thoth.station.modules.images.postgresql");
-        assert.match(
-            problems[0].fix ?? "",
-            /^oc get pods -n thoth-test-core .*grep postgresql$/,
-        );
+        assert.match(problems[0].fix ?? "", /^oc get pods -n thoth-test-core .*grep postgresql$/);
         assert.match(problems[0].message, /set it to the image running today/);
     });
 });

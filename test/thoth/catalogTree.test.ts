@@ -73,7 +73,10 @@ describe("thoth catalog modules against the record of the pinned tree", () => {
             problems.map((p) => p.key),
             [`${KEY}.ref`],
         );
-        assert.match(problems[0].message, /: record the tree .* in facts\/trees\/thoth-application\.yaml first/);
+        assert.match(
+            problems[0].message,
+            /: record the tree .* in facts\/trees\/thoth-application\.yaml first/,
+        );
         assert.equal(problems[0].fix, undefined, "no other commit is offered");
     });
 
@@ -107,7 +110,11 @@ trees:
             [`${KEY}.modules[0].path`],
         );
         assert.match(problems[0].message, /holds as a kustomize the catalog may not render/);
-        assert.match(problems[0].message, /; record .* in facts\/trees\/thoth-application\.yaml/, "nothing recorded serves the catalog: nothing is offered");
+        assert.match(
+            problems[0].message,
+            /; record .* in facts\/trees\/thoth-application\.yaml/,
+            "nothing recorded serves the catalog: nothing is offered",
+        );
     });
 
     it("refuses every generated path the record lacks and passes every recorded one; a fix offers recorded paths only", () => {
@@ -133,7 +140,11 @@ trees:
                     );
                     const offered = /; did you mean (\S+)\?$/.exec(problems[0].message);
                     if (offered) assert.ok(recordedPaths.has(offered[1]), problems[0].message);
-                    else assert.match(problems[0].message, /; record \S+ at \S+ in facts\/trees\/thoth-application\.yaml /);
+                    else
+                        assert.match(
+                            problems[0].message,
+                            /; record \S+ at \S+ in facts\/trees\/thoth-application\.yaml /,
+                        );
                     assert.equal(problems[0].fix, undefined);
                 },
             ),

@@ -76,7 +76,10 @@ describe("thoth: pulumi up refuses the knowledge graph's database takeover the m
                     problem.message,
                     /starts postgresql on claim pgsql-data, the data of thoth-test-core/,
                 );
-                assert.match(problem.fix ?? "", /--dump thoth-test-core=thoth-test-core-postgres\.dump --json/);
+                assert.match(
+                    problem.fix ?? "",
+                    /--dump thoth-test-core=thoth-test-core-postgres\.dump --json/,
+                );
                 assert.match(problem.message, /then set it to thoth-test-core-takeover\.json$/);
             }
     });

@@ -215,10 +215,7 @@ function secretTypeFix(_live: KubeObject, desired: KubeObject): string {
 
 /** The command that sets a claim's stack key to its live value, for any stack: the report names it (`--stack <stack>`). */
 function claimSetting(key: string, value: string): string {
-    return configSetPath(key, value).replace(
-        "pulumi config set",
-        "pulumi config set --stack <stack>",
-    );
+    return configSetPath(key, value).replace("pulumi config set", "pulumi config set --stack <stack>");
 }
 
 const RULES: Rule[] = [

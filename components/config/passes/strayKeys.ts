@@ -61,8 +61,7 @@ export function strayKeys(
         if (clusterKubeconfig || (key.startsWith("openstack-") && source.isSecret(key))) continue;
         // A plain unknown key holding a credential is a leak before it is a stray key: say so, and remove it.
         const plain = source.isSecret(key) ? undefined : source.getValue(key);
-        const leaked =
-            typeof plain === "string" ? credentialProblem(key, z.unknown(), [], plain) : undefined;
+        const leaked = typeof plain === "string" ? credentialProblem(key, z.unknown(), [], plain) : undefined;
         if (leaked) {
             problems.push(leaked);
             continue;

@@ -51,11 +51,22 @@ describe("guards: problems without written values (issues 38 and 85)", function 
 
     it("a free text field is refused at its key and never given the schema's example (a banner, a client id)", () => {
         for (const [path, key, bad] of [
-            [C("callysto", "provisioning", "announcement"), "callysto.provisioning.announcement", "x".repeat(5000)],
-            [C("dials", "web", "keycloak", "publicClientId"), "dials.web.keycloak.publicClientId", "x".repeat(5000)],
+            [
+                C("callysto", "provisioning", "announcement"),
+                "callysto.provisioning.announcement",
+                "x".repeat(5000),
+            ],
+            [
+                C("dials", "web", "keycloak", "publicClientId"),
+                "dials.web.keycloak.publicClientId",
+                "x".repeat(5000),
+            ],
         ] as const) {
             const out = validate(stage((d) => d.setIn([...path], bad)));
-            assert.ok(out.problems.some((p) => p.key === `runbooks:${key}`), out.message);
+            assert.ok(
+                out.problems.some((p) => p.key === `runbooks:${key}`),
+                out.message,
+            );
             assert.doesNotMatch(out.message, /Scheduled maintenance|cms-dials-public-app/);
         }
     });
@@ -74,7 +85,9 @@ describe("guards: problems without written values (issues 38 and 85)", function 
 
     it("a credential pasted over a grant's system is refused at that key, quoted nowhere, written back nowhere", () => {
         const token = `ghp_${"A1b2C3d4E5".repeat(3)}F6g7H8`;
-        const text = stage((d) => d.setIn(C("clusters", "packit-auto", "namespaces", "packit-stg-sandbox"), token));
+        const text = stage((d) =>
+            d.setIn(C("clusters", "packit-auto", "namespaces", "packit-stg-sandbox"), token),
+        );
         const out = validate(text);
         assert.deepEqual(
             out.problems.map((p) => [p.key, p.fix]),
