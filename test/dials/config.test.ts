@@ -63,8 +63,12 @@ describe("dials config checks", () => {
             const [p] = err.problems.filter((x) => x.key === "runbooks:dials.workersDrained");
             assert.ok(p, `${stack}: ${keysOf(err).join(", ")}`);
             assert.match(p.message, /adoptExisting is on: .* no drain/);
-            assert.ok(p.fix?.startsWith(`oc -n ${ns} port-forward deployment/flower 5555 ,`), p.fix);
-            assert.ok(p.fix?.endsWith("pulumi config set --path dials.workersDrained true"), p.fix);
+            assert.ok(
+                p.message.includes(`oc -n ${ns} port-forward deployment/flower 5555, then in flower`),
+                p.message,
+            );
+            assert.match(p.message, /then set it to true$/);
+            assert.equal(p.fix, undefined);
             // Confirmed: the takeover goes on; every later up (adoptExisting off) never asks.
             const confirmed = dialsValues(stack);
             adopting(true)(confirmed);
@@ -82,19 +86,16 @@ describe("dials config checks", () => {
             err.problems[0].message,
             /workspace "csc" is configured twice \(workspaces\[0\] and \[5\]\)/,
         );
-        assert.ok(err.message.includes("pulumi config rm --path 'dials.workspaces[5]'"), err.message);
+        assert.equal(err.problems[0].fix, undefined);
     });
 
-    it("rejects a workspace whose workers would get invalid Kubernetes names, with a valid suggestion", async () => {
+    it("rejects a workspace whose workers would get invalid Kubernetes names, naming them", async () => {
         const err = await configError((d) => {
             d.workspaces.push({ name: "muon_staging", egroup: "unknown" });
         });
         assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[5].name"]);
         assert.match(err.problems[0].message, /"muon_staging-bulk", "muon_staging-priority"/);
-        assert.ok(
-            err.message.includes("pulumi config set --path 'dials.workspaces[5].name' muon-staging"),
-            err.message,
-        );
+        assert.equal(err.problems[0].fix, undefined);
     });
 
     it("rejects a workspace name too long for its workers' names", async () => {
@@ -123,10 +124,7 @@ describe("dials config checks", () => {
                     `\\(${grace} s\\) must be longer than dials.etl.taskTimeLimitSeconds \\(7200 s\\) plus 120 s`,
                 ),
             );
-            assert.ok(
-                err.message.includes("pulumi config set --path dials.etl.terminationGracePeriodSeconds 7500"),
-                err.message,
-            );
+            assert.equal(err.problems[0].fix, undefined);
         }
         accepts("prod", (d) => {
             d.etl.taskTimeLimitSeconds = 7200;
@@ -157,10 +155,17 @@ describe("dials config checks", () => {
             byKey["runbooks:dials.etl.extraQueues[2]"].message,
             /"backend", which the web tier already uses/,
         );
-        assert.ok(err.message.includes("pulumi config set --path dials.defaultWorkspace csc"), err.message);
+        assert.match(
+            byKey["runbooks:dials.defaultWorkspace"].message,
+            /"pixel" is not one of the workspaces \(.*csc/,
+        );
+        assert.ok(
+            err.problems.every((p) => p.fix === undefined),
+            err.message,
+        );
     });
 
-    it("reports every schema mistake with a working fix", async () => {
+    it("reports every schema mistake at its full key, with no command that sets a value", async () => {
         const err = await configError((d) => {
             d.images.tag = "latest";
             d.web.apiHost = "Not A Host";
@@ -169,7 +174,7 @@ describe("dials config checks", () => {
             keysOf(err).filter((k) => k.startsWith("runbooks:dials")),
             ["runbooks:dials.images.tag", "runbooks:dials.web.apiHost"],
         );
-        assert.ok(err.message.includes("pulumi config set --path dials.images.tag v1.8.0"), err.message);
+        assert.doesNotMatch(err.message, /pulumi config set --path/);
     });
 
     it("lets a cross-field problem and a missing secret be reported together", async () => {

@@ -97,11 +97,12 @@ describe("public Routes to admin or metrics ports: the one rule", () => {
         assert.equal(declaredPurpose({ name: "http" }, "svc"), "application");
     });
 
-    it("production: no audience is one problem with its full key and a fix that asks for the range", () => {
+    it("production: no audience is one problem with its full key and a message that asks for the range", () => {
         const [p, ...rest] = routeAudienceProblems(KEY, undefined, ROUTES, "production");
         assert.equal(rest.length, 0);
         assert.equal(p.key, `runbooks:${KEY}.allowFrom`);
-        assert.match(p.fix ?? "", /ask the operators/);
+        assert.match(p.message, /set it to the source ranges \(CIDR\) of their readers \(ask the operators/);
+        assert.equal(p.fix, undefined);
         // Never an invented range: the fix carries no address at all.
         assert.doesNotMatch(p.fix ?? "", /\d+\.\d+\.\d+\.\d+/);
         assert.deepEqual(routeAudienceProblems(KEY, undefined, ROUTES, "staging"), []);

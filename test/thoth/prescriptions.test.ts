@@ -368,7 +368,7 @@ describe("thoth prescriptions-refresh-job", function () {
             onlyProblem(err, `runbooks:${GOOGLE}`);
             assert.equal(
                 err.problems[0].fix,
-                `pulumi config set --secret ${GOOGLE} < thoth-prescriptions-refresh-4cfa295278d8.json`,
+                `pulumi config set --secret ${GOOGLE} --stack <stack> < thoth-prescriptions-refresh-4cfa295278d8.json`,
             );
         });
 
@@ -376,7 +376,7 @@ describe("thoth prescriptions-refresh-job", function () {
             const err = await refusedWithout(QUAY, { ...thothStack("prod"), [QUAY]: "plain-token" });
             const p = err.problems.find((q) => q.key === `runbooks:${QUAY}`)!;
             assert.match(p.message, /stored in plain text/);
-            assert.equal(p.fix, `pulumi config set --secret ${QUAY}`);
+            assert.equal(p.fix, `pulumi config set --secret ${QUAY} --stack <stack>`);
         });
 
         it("refuses a package list that is empty or not package names, and a latest image, with full keys", async () => {

@@ -154,7 +154,7 @@ describe("thoth ultrahooks", function () {
                 at(0, "bot")!.message,
                 /points at bot "webhook2kafka", which this stack does not deploy \(thoth\.bots\.webhook2kafka\.enabled is false\)/,
             );
-            assert.equal(at(0, "bot")!.fix, "pulumi config set --path thoth.bots.webhook2kafka.enabled true");
+            assert.equal(at(0, "bot")!.fix, undefined);
             assert.match(at(4, "bot")!.message, /names bot "sesheta-webhook", which is not a Thoth bot/);
             assert.match(
                 at(5, "bot")!.message,
@@ -165,11 +165,7 @@ describe("thoth ultrahooks", function () {
             assert.match(at(8, "subdomain")!.message, /"webhooks" is configured twice/);
             assert.match(at(9, "path")!.message, /bot destinations only/);
             assert.equal(err.problems.length, 7);
-            assert.ok(
-                err.message.includes(
-                    "fix: pulumi config set --path 'thoth.ultrahooks.instances[4].bot' sesheta-webhooks",
-                ),
-            );
+            assert.doesNotMatch(err.message, /fix: pulumi config set/);
             assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
         });
 
@@ -183,7 +179,7 @@ describe("thoth ultrahooks", function () {
                 [0, 1, 2].map((i) => `runbooks:thoth.ultrahooks.instances[${i}].bot`),
             );
             assert.match(err.problems[0].message, /thoth\.bots\.enabled is false/);
-            assert.equal(err.problems[0].fix, "pulumi config set --path thoth.bots.enabled true");
+            assert.equal(err.problems[0].fix, undefined);
 
             const missing = await thothConfigError("prod", (t) => {
                 delete t.bots["review-manager"];
@@ -192,10 +188,7 @@ describe("thoth ultrahooks", function () {
                 onlyProblem(missing, "runbooks:thoth.ultrahooks.instances[2].bot").message,
                 /thoth\.bots\.review-manager is not configured/,
             );
-            assert.equal(
-                missing.problems[0].fix,
-                "pulumi config set --path thoth.bots.review-manager.image quay.io/aicoe/review-manager:v0.1.0",
-            );
+            assert.equal(missing.problems[0].fix, undefined);
         });
 
         it("rejects via: route for a bot without a Route", async () => {

@@ -11,7 +11,7 @@ export const SEED = 38;
 describe("generative stack-file battery (issue 38): mutations of the committed files", function () {
     this.timeout(120000);
 
-    it("no stack trace, safe and converging fixes, nothing production's written by stage, no credential accepted", () => {
+    it("no stack trace, no printed command holding another stack's value or a secret, nothing production's written by stage, no credential accepted", () => {
         fc.assert(
             fc.property(mutants, (m) => {
                 const faults = violations(m);
