@@ -107,7 +107,7 @@ describe("hardening helpers", () => {
                         }
                     },
                 ),
-                { numRuns: 25 },
+                { numRuns: 8 },
             );
         });
     });

@@ -148,7 +148,7 @@ trees:
                     assert.equal(problems[0].fix, undefined);
                 },
             ),
-            { numRuns: 200 },
+            { numRuns: 50 },
         );
     });
 });
