@@ -34,6 +34,8 @@ export interface HandEdit {
     remove?: string[];
     /** For a hand-made RBAC object: what the report must say it grants. */
     grants?: RegExp;
+    /** A second verdict the engine may give instead (its preview conflicts only where it plans an apply). */
+    or?: FieldState;
     /** Its verdict is the engine's preview's alone (drift reads the preview past every object it stops on). */
     engine?: boolean;
 }
@@ -237,7 +239,10 @@ export function handEdits(live: LiveValues): HandEdit[] {
             // Like kubectl scale, rollout undo sends no --field-manager: the API server names the user agent.
             manager: "kubectl",
             field: /^spec\.template\.spec\.containers\[name=[^\]]+\]\.image$/,
+            // The engine's preview conflicts only when it applies the template: with unchanged inputs (seen on the
+            // engine, 4.32.0) it plans no update, and the field is drift that kubectl owns, changed.
             state: "conflict",
+            or: "changed",
         },
         {
             label: "an env var the program sets removed from a StatefulSet",
@@ -331,6 +336,7 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
             : `${e.label}: ${e.object} not missing`;
     if (e.state === "conflict") {
         const c = report.conflicts.find((x) => x.object === e.object);
+        if (!c && e.or) return reportedProblem(report, { ...e, state: e.or, or: undefined });
         if (!c) return `${e.label}: ${e.object} not named as a conflict of the preview`;
         const m = c.conflicts.find((x) => x.manager === e.manager);
         if (!m)
@@ -359,7 +365,11 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
         return `${e.label}: ${e.manager} fields ${change.fields.map((f) => f.path).join(", ")}: none matches ${e.field}`;
     const state = field.replace ? "replace" : field.state;
     if (state !== e.state) return `${e.label}: ${field.path} reported as ${state}, expected ${e.state}`;
-    if (d.steps.length === 0 || !d.object.system) return `${e.label}: no system or runbook step named`;
+    // The system always; a runbook step where the runbook has one (it has none for the NetworkPolicies the program
+    // adds, whose hand-added item gets its removal below instead).
+    if (!d.object.system) return `${e.label}: no system named`;
+    if (d.steps.length === 0 && !report.removals.some((r) => r.object === e.object && r.command))
+        return `${e.label}: neither a runbook step nor a removal named`;
     return undefined;
 }
 
