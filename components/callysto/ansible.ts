@@ -35,13 +35,16 @@ export const PLAYBOOK_SCRIPT = [
     'git clone --quiet "$PLAYBOOK_REPO" "$work/repo"',
     'git -C "$work/repo" checkout --quiet "$PLAYBOOK_VERSION"',
     'cd "$work/repo/ansible"',
+    // Beside the repository's group_vars/, which Ansible reads next to the inventory (upstream's Makefile runs with
+    // -i ./inventory from this directory): written elsewhere, group_vars/all (base_packages, firewalld...) never loads.
+    'mv "$work/inventory.yml" inventory.yml',
     // What `make setup` (scripts/role_update.sh) installs: external roles and collections.
     "if [ -f requirements.yml ]; then",
     "  ansible-galaxy role install -r requirements.yml --force --no-deps -p roles/external",
     "  ansible-galaxy collection install -r requirements.yml --force --no-deps -p collections/external",
     "fi",
     "for playbook in $ANSIBLE_PLAYBOOKS; do",
-    '  ansible-playbook --private-key "$work/id_rsa" -i "$work/inventory.yml" --extra-vars "@$work/vars.json" \\',
+    '  ansible-playbook --private-key "$work/id_rsa" -i inventory.yml --extra-vars "@$work/vars.json" \\',
     '    --limit "$ANSIBLE_LIMIT" "$playbook"',
     "done",
     "",
@@ -78,6 +81,8 @@ export interface PlaybookRunArgs extends CommonArgs {
     version: string;
     playbooks: string[];
     extraVars: pulumi.Input<Record<string, unknown>>;
+    /** Variables whose values are credentials (stack secrets): they reach the run only secret-marked. */
+    secretVars?: Record<string, pulumi.Input<string>>;
 }
 
 /** One ad-hoc module run: its fully qualified name and its arguments as `ansible -a` takes them (one line). */
@@ -139,7 +144,20 @@ export function splitExtraVars(vars: Record<string, unknown>): {
  */
 export function extraVarsEnvironment(
     extraVars: pulumi.Input<Record<string, unknown>>,
+    secretVars: Record<string, pulumi.Input<string>> = {},
 ): Record<string, pulumi.Input<string>> {
+    if (Object.keys(secretVars).length > 0) {
+        // Credentials from stack secrets: ANSIBLE_SECRET_EXTRA_VARS alone carries them, with any the plain ones hold.
+        const plain = pulumi.output(extraVars).apply(splitExtraVars);
+        return {
+            ANSIBLE_EXTRA_VARS: plain.apply((v) => JSON.stringify(v.plain)),
+            ANSIBLE_SECRET_EXTRA_VARS: pulumi.secret(
+                pulumi
+                    .all([plain, pulumi.all(secretVars)])
+                    .apply(([v, secrets]) => JSON.stringify({ ...v.secret, ...secrets })),
+            ),
+        };
+    }
     if (pulumi.Output.isInstance(extraVars) || extraVars instanceof Promise) {
         return {
             ANSIBLE_EXTRA_VARS: pulumi.output(extraVars).apply((v): pulumi.Output<string> => {
@@ -192,7 +210,7 @@ export class PlaybookCommand extends AnsibleRun {
                 PLAYBOOK_REPO: args.repo,
                 PLAYBOOK_VERSION: args.version,
                 ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
-                ...extraVarsEnvironment(args.extraVars),
+                ...extraVarsEnvironment(args.extraVars, args.secretVars),
             },
             opts,
         );

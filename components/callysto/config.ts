@@ -227,7 +227,17 @@ export const provisioningSchema = z.strictObject({
     hubVars: ansibleVars().meta({
         description: "Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`.",
     }),
-    vars: ansibleVars().meta({ description: "Variables for every host." }),
+    groupVars: z
+        .partialRecord(z.enum(["sharder", "ssp", "stats", "infra"]), ansibleVars())
+        .default({})
+        .meta({
+            description:
+                "Variables of one inventory group's hosts (`sharder`, `ssp`, `stats`, or `infra` for the workstation): runbook 004's group_vars/<group>/local_vars.yml, e.g. `ssh_public_keys` for that group alone. Dictionaries merge with those of `vars` (and a hub's with hubVars), as callysto/infrastructure's hash_behaviour = merge merges them.",
+            example: '{"ssp": {"ssh_public_keys": {}}}',
+        }),
+    vars: ansibleVars().meta({
+        description: "Variables for every host (the environment's group_vars/<env>/local_vars.yml).",
+    }),
 });
 export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
 

@@ -123,11 +123,3 @@ export function cloudInit(host: Pick<ResolvedHost, "name" | "fqdn">, user: strin
 export function bareIpv6(address: string): string {
     return address.replace(/[[\]]/g, "");
 }
-
-/**
- * How a virtio disk shows up in the guest: by the first 20 characters of its Cinder volume id. Naming disks this
- * way keeps the ZFS mirror right whatever order the volumes attach in.
- */
-export function diskByVolumeId(volumeId: string): string {
-    return `/dev/disk/by-id/virtio-${volumeId.slice(0, 20)}`;
-}

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { contentHash } from "../shared/naming";
-import { MachineRole, diskByVolumeId } from "./hosts";
+import { MachineRole } from "./hosts";
 
 /** ZFS pool every hub, sharder and stats server keeps its data in. */
 export const ZFS_POOL = "tank";
@@ -69,8 +69,11 @@ function sorted<T>(entries: [string, T][]): Record<string, T> {
 function hostVars(host: InventoryHost): Vars {
     const vars: Vars = { ansible_host: host.address };
     if (host.zfsVolumeIds.length === 2) {
-        vars.zfs_disk_1 = diskByVolumeId(host.zfsVolumeIds[0]);
-        vars.zfs_disk_2 = diskByVolumeId(host.zfsVolumeIds[1]);
+        // The bare Cinder volume ids, as Terraform passes them (callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be:
+        // terraform/hub-dev/main.tf:95-96): the zfs role builds the path /dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_<id>
+        // itself (ansible/roles/internal/zfs/tasks/main.yml:87), so a path here names no disk.
+        vars.zfs_disk_1 = host.zfsVolumeIds[0];
+        vars.zfs_disk_2 = host.zfsVolumeIds[1];
         vars.zfs_pool_name = ZFS_POOL;
     }
     return vars;
@@ -128,6 +131,8 @@ export type ExtraVars = Record<string, unknown>;
 export interface VarsOptions {
     vars: ExtraVars;
     hubVars: ExtraVars;
+    /** Variables by inventory group (see ansibleGroup). */
+    groupVars: Partial<Record<string, ExtraVars>>;
     announcement: string;
     /** Directory holding cert.pem, chain.pem, fullchain.pem and privkey.pem, when certificates are managed. */
     certificateDir?: string;
@@ -136,14 +141,28 @@ export interface VarsOptions {
 /** Roles whose web servers serve the wildcard certificate (the hosts plays/deploy-certs.yml deploys it to). */
 export const CERTIFICATE_ROLES: readonly MachineRole[] = ["hub", "sharder", "ssp", "stats"];
 
-/** Extra variables of a host's playbook run; they win over the repository's group_vars. */
+const isDict = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `over` on `base`, dictionaries merged key by key as Ansible's hash_behaviour = merge merges variables. */
+function merged(base: ExtraVars, over: ExtraVars): ExtraVars {
+    const out: ExtraVars = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = isDict(out[k]) && isDict(v) ? merged(out[k], v) : v;
+    return out;
+}
+
+/**
+ * Extra variables of a host's playbook run: the environment's, then its group's (and a hub's), merged as the
+ * repository's ansible.cfg merges group_vars (callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be:
+ * ansible/ansible.cfg:9). They win over the repository's group_vars.
+ */
 export function provisioningVars(role: MachineRole, options: VarsOptions): ExtraVars {
-    const vars: ExtraVars = { ...options.vars };
+    let vars = merged(options.vars, options.groupVars[ansibleGroup(role)] ?? {});
     if (options.certificateDir && CERTIFICATE_ROLES.includes(role)) {
         vars.callysto_ssl_cert_dir = options.certificateDir;
     }
     if (role === "hub") {
-        Object.assign(vars, options.hubVars, { jupyterhub_announcement: options.announcement });
+        vars = merged(vars, { ...options.hubVars, jupyterhub_announcement: options.announcement });
     }
     return sorted(Object.entries(vars));
 }

@@ -17,7 +17,7 @@ import {
     provisioningVars,
     renderInventory,
 } from "./inventory";
-import { SSH_PRIVATE_KEY } from "./secrets";
+import { SSH_PRIVATE_KEY, ansibleSecretsOf } from "./secrets";
 import { hostPlaybooks } from "./upstream";
 
 export interface ProvisioningCertificate {
@@ -97,9 +97,14 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
         const vars = provisioningVars(h.host.role, {
             vars: cfg.vars,
             hubVars: cfg.hubVars,
+            groupVars: cfg.groupVars,
             announcement: cfg.announcement,
             certificateDir: certificate?.directory,
         });
+        const reader = { role: h.host.role, vars, withStats };
+        const secretVars = Object.fromEntries(
+            ansibleSecretsOf(reader).map((s) => [s.variable, this.context.secrets.require(s.key)]),
+        );
         return new PlaybookCommand(
             this.childName(h.host.name),
             {
@@ -110,6 +115,7 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
                 version: cfg.version,
                 playbooks: hostPlaybooks(cfg, h.host.role, withStats),
                 extraVars: vars,
+                secretVars,
                 triggers: inventory.apply((inv) => provisioningTriggers(inv, target, vars, cfg.version)),
             },
             // Neither the whole host (volumes attached, records written) nor the certificate is a command input.

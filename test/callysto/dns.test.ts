@@ -141,7 +141,18 @@ describe("callysto DNS: whose zone it is", function () {
 
     it("needs the Designate openrc only where certbot writes the challenge (stage), never in production", () => {
         const keys = (stack: "stage" | "prod") => callysto.secrets(parsed(stack)).map((s) => s.key);
-        assert.deepEqual(keys("stage"), ["callysto-ssh-private-key", "callysto-designate-openrc"]);
+        assert.deepEqual(keys("stage"), [
+            "callysto-ssh-private-key",
+            // What stage's SSP, shib hub and stats server read (components/callysto/secrets.ts ANSIBLE_SECRETS).
+            "callysto-ssp-salt",
+            "callysto-ssp-admin-password",
+            "callysto-ssp-refresh-key",
+            "callysto-ssp-saml-cert",
+            "callysto-ssp-saml-key",
+            "callysto-stats-password",
+            "callysto-grafana-admin-password",
+            "callysto-designate-openrc",
+        ]);
         assert.deepEqual(keys("prod"), ["callysto-ssh-private-key"]);
     });
 });

@@ -12,6 +12,13 @@ export const SECRETS = {
     "callysto-ssh-private-key":
         "-----BEGIN OPENSSH PRIVATE KEY-----\nsshkeymaterial\n-----END OPENSSH PRIVATE KEY-----",
     "callysto-designate-openrc": "export OS_PASSWORD=designate-secret",
+    "callysto-ssp-salt": "ssp-salt-value",
+    "callysto-ssp-admin-password": "ssp-admin-password-value",
+    "callysto-ssp-refresh-key": "ssp-refresh-key-value",
+    "callysto-ssp-saml-cert": "-----BEGIN CERTIFICATE-----\nsamlcert\n-----END CERTIFICATE-----",
+    "callysto-ssp-saml-key": "-----BEGIN PRIVATE KEY-----\nsamlkey\n-----END PRIVATE KEY-----",
+    "callysto-stats-password": "stats-password-value",
+    "callysto-grafana-admin-password": "grafana-admin-password-value",
 };
 
 /** A stack's real program-level and Callysto config, and nothing of the other systems. */

@@ -115,8 +115,9 @@ describe("callysto inventory and provisioning", function () {
         });
         assert.deepEqual(inventory.all.hosts["hub-01.callysto.ca"], {
             ansible_host: "162.246.156.72",
-            zfs_disk_1: "/dev/disk/by-id/virtio-ff4f2adc-4487-4515-9",
-            zfs_disk_2: "/dev/disk/by-id/virtio-b5cf8c8e-152a-43e0-b",
+            // Bare ids: the pinned zfs role makes them /dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_<id>.
+            zfs_disk_1: "ff4f2adc-4487-4515-93e1-4785f74b841a",
+            zfs_disk_2: "b5cf8c8e-152a-43e0-b703-7eeaab40cccc",
             zfs_pool_name: "tank",
         });
         assert.deepEqual(inventory.all.hosts["ssp.callysto.ca"], { ansible_host: "203.0.113.9" });
@@ -146,6 +147,7 @@ describe("callysto inventory and provisioning", function () {
         const options = {
             vars: { timezone: "America/Edmonton", ssh_public_keys: [{ name: "Andrew", user: "ptty2u" }] },
             hubVars: { jhub_docker_cull_cull_s: 10800, jupyterhub_announcement: "overridden" },
+            groupVars: {},
             announcement: "Maintenance Friday",
             certificateDir: "/certs/live/star_callysto_ca",
         };
@@ -185,8 +187,7 @@ describe("callysto inventory and provisioning", function () {
         assert.equal(e.PLAYBOOK_REPO, "https://github.com/callysto/infrastructure.git");
         assert.equal(e.PLAYBOOK_VERSION, "904146a");
         const inventory = parse(e.ANSIBLE_INVENTORY_YAML);
-        const disk = (n: number) =>
-            `/dev/disk/by-id/virtio-${operatorId(`callysto.hosts[0].zfs.existingVolumes[${n}].id`).slice(0, 20)}`;
+        const disk = (n: number) => operatorId(`callysto.hosts[0].zfs.existingVolumes[${n}].id`);
         assert.deepEqual(inventory.all.hosts["hub.callysto.ca"], {
             ansible_host: "162.246.156.97",
             zfs_disk_1: disk(0),
@@ -194,12 +195,31 @@ describe("callysto inventory and provisioning", function () {
             zfs_pool_name: "tank",
         });
         assert.deepEqual(JSON.parse(e.ANSIBLE_EXTRA_VARS), {
+            admin_email: "sysadmin@callysto.ca",
+            callysto_html_longname: "Callysto",
             callysto_ssl_cert_dir: "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",
+            hub_metrics: true,
             jhub_docker_cull_cull_s: 10800,
             jhub_docker_cull_run_s: 1800,
             jupyterhub_announcement: "",
             jupyterhub_authenticator: "shib",
+            jupyterhub_docker_container: "docker.io/callysto/pims-r:latest",
+            jupyterhub_docker_image: "docker.io/callysto/pims-r",
+            jupyterhub_spawner: "dockerspawner",
+            openstack_ephemeral_docker_disk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0-0-0-1",
+            ssp_domain: "{{ groups['ssp'][0] }}",
+            stats_username: "stats",
+            support_email: "support@callysto.ca",
         });
+        // The SSP's credentials a shib hub asserts reach it only secret-marked, from their stack secrets.
+        assert.deepEqual(Object.keys(JSON.parse(e.ANSIBLE_SECRET_EXTRA_VARS)).sort(), [
+            "ssp_idp_multi_admin_password",
+            "ssp_idp_multi_salt",
+            "ssp_idp_multi_saml_cert",
+            "ssp_idp_multi_saml_key",
+            "ssp_refresh_key",
+        ]);
+        assert.ok(hub.secretPaths.includes("environment.ANSIBLE_SECRET_EXTRA_VARS"), hub.secretPaths.join());
         // A component in dependsOn stands for every resource in it: the adopted volumes and address.
         for (const [name, type] of [
             ["callysto-hub-home-2", T.volume],
@@ -224,7 +244,13 @@ describe("callysto inventory and provisioning", function () {
         const commands = plan.ofType(T.command).filter((c) => "ANSIBLE_LIMIT" in env(c));
         assert.ok(commands.length >= 2);
         for (const c of commands) {
-            assert.deepEqual(c.secretPaths, ["environment.ANSIBLE_SSH_PRIVATE_KEY"], c.name);
+            // The key, and the credentials among the variables (secrets.ts ANSIBLE_SECRETS): nothing else is secret.
+            assert.deepEqual(
+                c.secretPaths.filter((p) => p !== "environment.ANSIBLE_SECRET_EXTRA_VARS"),
+                ["environment.ANSIBLE_SSH_PRIVATE_KEY"],
+                c.name,
+            );
+            assert.ok(!String(env(c).ANSIBLE_SECRET_EXTRA_VARS).includes("sshkeymaterial"), c.name);
             assert.equal(env(c).ANSIBLE_SSH_PRIVATE_KEY, key);
             assert.ok(
                 !JSON.stringify(c.masked).includes("sshkeymaterial"),
@@ -317,6 +343,8 @@ describe("callysto inventory and provisioning", function () {
             git: [recordArgs("git"), 'if [ "$1" = clone ]; then mkdir -p "$4/ansible"; fi'].join("\n"),
             "ansible-playbook": [
                 recordArgs("ansible-playbook"),
+                // Where it runs, and that the inventory is there, beside the repository's group_vars/.
+                'test -f inventory.yml && pwd >> "$CALLS/cwd"',
                 'vars="$(printf \'%s\\n\' "$@" | grep -A1 -- --extra-vars | tail -1)"',
                 'cat "${vars#@}" >> "$CALLS/vars"; echo >> "$CALLS/vars"',
             ].join("\n"),
@@ -342,8 +370,10 @@ describe("callysto inventory and provisioning", function () {
         assert.match(runs[1], /--limit hub-01\.callysto\.ca plays\/hub-aio\.yml$/);
         assert.match(
             runs[0],
-            /^--private-key \S+\/id_rsa -i \S+\/inventory\.yml --extra-vars @\S+\/vars\.json /,
+            /^--private-key \S+\/id_rsa -i inventory\.yml --extra-vars @\S+\/vars\.json /,
         );
+        for (const cwd of sandbox.calls("cwd")) assert.match(cwd, /\/repo\/ansible$/);
+        assert.equal(sandbox.calls("cwd").length, 2);
         assert.deepEqual(
             sandbox.calls("vars").map((v) => JSON.parse(v)),
             [
