@@ -178,6 +178,27 @@ describe("callysto inventory and provisioning", function () {
         assert.notDeepEqual(provisioningTriggers(inv, "ssp.callysto.ca", { a: 1 }, "abc1234"), base);
     });
 
+    it("merges a group's variables into the environment's, dictionaries key by key (runbook 004's per-group keys)", () => {
+        const key = (k: string) => ({ user: "ptty2u", state: "present", public_key: `ssh-ed25519 ${k}` });
+        const options = {
+            vars: { ssh_public_keys: { alice: key("A") }, hub_metrics: true },
+            groupVars: { ssp: { ssh_public_keys: { bob: key("B") } }, infra: { hub_metrics: false } },
+            hubVars: { ssh_public_keys: { carol: key("C") } },
+            announcement: "",
+        };
+        assert.deepEqual(provisioningVars("ssp", options).ssh_public_keys, {
+            alice: key("A"),
+            bob: key("B"),
+        });
+        assert.deepEqual(provisioningVars("hub", options).ssh_public_keys, {
+            alice: key("A"),
+            carol: key("C"),
+        });
+        assert.deepEqual(provisioningVars("sharder", options).ssh_public_keys, { alice: key("A") });
+        // The workstation is in infra (group_vars/infra), whose value wins over the environment's.
+        assert.equal(provisioningVars("workstation", options).hub_metrics, false);
+    });
+
     it("runs init and the role's playbook on each host alone, against its own inventory, after the host exists", async () => {
         const plan = await provisionedProd();
         const hub = plan.byName("callysto-provisioning-hub", T.command);
@@ -368,10 +389,7 @@ describe("callysto inventory and provisioning", function () {
         assert.equal(runs.length, 2);
         assert.match(runs[0], /--limit hub-01\.callysto\.ca plays\/init\.yml$/);
         assert.match(runs[1], /--limit hub-01\.callysto\.ca plays\/hub-aio\.yml$/);
-        assert.match(
-            runs[0],
-            /^--private-key \S+\/id_rsa -i inventory\.yml --extra-vars @\S+\/vars\.json /,
-        );
+        assert.match(runs[0], /^--private-key \S+\/id_rsa -i inventory\.yml --extra-vars @\S+\/vars\.json /);
         for (const cwd of sandbox.calls("cwd")) assert.match(cwd, /\/repo\/ansible$/);
         assert.equal(sandbox.calls("cwd").length, 2);
         assert.deepEqual(
