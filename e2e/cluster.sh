@@ -184,6 +184,7 @@ cmd_start() {
   fi
   write_config
   # From here on a failure tears down whatever was started.
+  # shellcheck disable=SC2154 # rc is assigned by the trap text itself, which shellcheck reads apart from its use
   trap 'rc=$?; if [[ $rc != 0 ]]; then log "start failed (exit $rc): stopping what was started"; cmd_stop || true; fi' EXIT
   log "creating cluster $NAME (Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION) in $CLUSTER_DIR"
   "$BIN/kwokctl" create cluster --name "$NAME" --config "$CONFIG" --runtime binary --kubeconfig "$CONTEXTS_KUBECONFIG" --wait 3m

@@ -2,7 +2,7 @@
 # npm run e2e:tools — builds (first time) or reuses the pieces of the e2e toolchain that can be built on this
 # machine, and says plainly which ones cannot. Everything goes to $E2E_CACHE (default ~/.cache/runbooks-e2e).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=versions.env
 source e2e/versions.env
 E2E_CACHE=${E2E_CACHE:-$HOME/.cache/runbooks-e2e}

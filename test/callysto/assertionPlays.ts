@@ -8,6 +8,7 @@ import { pathIn } from "../../components/shared/trees/load";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { repoRoot } from "../../tools/root";
 import { scratchDir } from "../fixtures/scratch";
+import { upstreamTree } from "../fixtures/upstreamTrees";
 
 // Ansible itself judges what the playbooks of a Callysto run require (facts/trees/callysto-infrastructure-requires.yaml)
 // against the inventory and extra variables of that run as the plan holds them. Every play runs with the local
@@ -217,8 +218,12 @@ export function syntaxCheck(
     return result.status === 0 ? undefined : `${result.stderr}${result.stdout}`;
 }
 
-/** The checkout of the pinned tree named by CALLYSTO_INFRA_DIR, when it holds the playbooks; undefined otherwise. */
+/**
+ * The checkout of the pinned tree: CALLYSTO_INFRA_DIR when set, else the one .ci/trees.sh made at the recorded commit;
+ * undefined when neither holds the playbooks.
+ */
 export function pinnedCheckout(): string | undefined {
-    const dir = process.env.CALLYSTO_INFRA_DIR;
+    const requires = loadRequires();
+    const dir = process.env.CALLYSTO_INFRA_DIR ?? upstreamTree(requires.repository, requires.commit);
     return dir && existsSync(path.join(dir, "ansible", "plays")) ? dir : undefined;
 }
