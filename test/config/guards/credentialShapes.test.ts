@@ -319,8 +319,9 @@ describe("issue 70, part 2: multi-line content that is no credential plans; a se
             .split("\n")
             .map((l) => `          ${l}`)
             .join("\n");
-        const committed = "      vars: {}\n";
-        assert.ok(STAGE.includes(committed));
+        // callysto.provisioning.vars, the one mapping at this depth named vars.
+        const committed = "      vars:\n";
+        assert.equal(STAGE.split(committed).length, 2, "stage's callysto.provisioning.vars, once");
         // The stack file as an operator writes it: a YAML block scalar, line breaks and all.
         const text = STAGE.replace(committed, `      vars:\n        private_ca_bundle: |\n${block}\n`);
         assert.ok(text.includes("private_ca_bundle: |"), "the edit did not apply");
