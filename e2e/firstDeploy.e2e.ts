@@ -7,6 +7,7 @@ import { promisify } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { KubeObject, at, objectId } from "../tools/adopt/model";
 import { Report } from "../tools/adopt/report";
+import { blocksUp, imageChanges } from "../tools/adopt/imageChanges";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { DIALS_TODAY } from "../test/fixtures/live/dialsToday";
@@ -47,6 +48,7 @@ import {
     deletePodsInOrder,
     firstDeployCopy,
     printedConfigSets,
+    printedReleaseRecords,
     printedPatches,
     printedRoleStops,
     printedStatefulSetTakeovers,
@@ -64,16 +66,28 @@ import {
  * nginx ImageStream; prowToday.ts, production-only workloads beside Prow; packitToday.ts, valkey and no tokman).
  * Each layout is its own cluster and its own documented first deploy.
  */
-const LAYOUTS: readonly { title: string; cluster: string; proved: readonly LiveSystem[] }[] = [
+const LAYOUTS: readonly {
+    title: string;
+    cluster: string;
+    proved: readonly LiveSystem[];
+    /**
+     * The systems whose committed pins are older than the release this layout runs: the report must block on exactly
+     * their images (a takeover never rolls production back, issue 82) and the first deploy stops there.
+     */
+    rollsBack: readonly string[];
+}[] = [
     {
         title: "first deploy over production as it runs (kwok, real engine)",
         cluster: "runbooks-e2e-first",
         proved: [DIALS_LIVE, PROW_LIVE, PACKIT_LIVE, THOTH_LIVE],
+        rollsBack: [],
     },
     {
         title: "first deploy over production with today's DIALS, Prow and Packit (cms-DQM/dials@42c2c5f, kubevirt/project-infra@2c863fd, packit/deployment@1c48cd8; kwok, real engine)",
         cluster: "runbooks-e2e-today",
         proved: [DIALS_TODAY, PROW_TODAY, PACKIT_TODAY, THOTH_LIVE],
+        // Today's Prow runs v20260819-7593870dc; the stacks pin v20201020-a5b49bc903 until Prow is bumped.
+        rollsBack: ["prow"],
     },
 ];
 
@@ -98,7 +112,7 @@ const exec = promisify(execFile);
 /** The longest a Recreate workload may be without a Ready pod while kwok swaps its one pod (seconds). */
 const MAX_SWAP_SECONDS = 30;
 
-for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
+for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK } of LAYOUTS)
     describe(title, function () {
         const tools = detectToolchain(["kubernetes", "random"]);
         const missing = ["kubectl", "kube-apiserver", "kube-controller-manager", "etcd", "kwokctl"].filter(
@@ -116,6 +130,8 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
         let handovers: { id: string; beforeUp: string[]; afterUp: string[] }[] = [];
         /** The report exited 0 after its fixes: the documented first deploy may go on. */
         let go = false;
+        /** Why the documented first deploy stops at the report in this layout, as it must (`rollsBack`). */
+        let stopped: string | undefined;
         const watched: Watched[] = [];
         const samples: Sample[] = [];
         const steps: PlannedStep[] = [];
@@ -243,7 +259,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
             );
         });
 
-        it("the report on that cluster, after the fixes the offline tests apply: every live object adopted, replaced with a reason, or named and left alone; nothing blocks", async function () {
+        it("the report on that cluster, after the fixes the offline tests apply: every live object adopted, replaced with a reason, or named and left alone; nothing blocks but the rollbacks the layout names", async function () {
             // Prow's greenhouse claim was made without a class, so it has the cluster's default one: the report asks for
             // the live class (storage is immutable), which the operator reads from the claim.
             const greenhouse = kubectl
@@ -298,17 +314,24 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
             let res = await adopt("npm run adopt");
             // The fixes the report prints on the cluster and in the stack (docs/operate/first-deploy.md step 3): its
             // patches, the stop of each live holder of a role the program adds, its settings run as printed with the real
-            // CLI; then the report again.
-            const fixes = [...printedPatches(report), ...printedRoleStops(report)];
-            const settings = printedConfigSets(report, STACK);
-            for (const f of fixes) kubectl.ok(f.args);
-            for (const args of settings) copy.pulumi(args);
-            if (fixes.length + settings.length > 0) {
-                log(
-                    `applied the report's ${fixes.length} printed patches and stops (${fixes.map((f) => f.what).join(", ")}) and its ${settings.length} settings (${settings.map((a) => a.find((x) => x.startsWith("prow.") || x.includes("."))).join(", ")})`,
-                );
-                res = await adopt("npm run adopt (again)");
-            }
+            // CLI, and step 3's release records: for each live tag that names no release, the printed record command
+            // with the release the operator read (kwok pods have no image digests to read: production is taken to run
+            // the pin). Then the report again, until it prints none: a fix can bring the next one into view (a patched
+            // workload's image change is read only once its other blockers are gone).
+            const applyPrinted = async (phase: string): Promise<void> => {
+                for (let round = 1; round <= 3; round++) {
+                    const fixes = [...printedPatches(report), ...printedRoleStops(report)];
+                    const settings = [...printedConfigSets(report, STACK), ...printedReleaseRecords(report, STACK)];
+                    if (fixes.length + settings.length === 0) return;
+                    for (const f of fixes) kubectl.ok(f.args);
+                    for (const args of settings) copy!.pulumi(args);
+                    log(
+                        `applied the report's ${fixes.length} printed patches and stops (${fixes.map((f) => f.what).join(", ")}) and its ${settings.length} settings (${settings.map((a) => a.find((x) => x.startsWith("prow.") || x.includes("."))).join(", ")})`,
+                    );
+                    res = await adopt(`${phase} (round ${round})`);
+                }
+            };
+            await applyPrinted("npm run adopt after its fixes");
             // Right before the up (step 4): the StatefulSets the report hands over by an orphan delete (its pods keep
             // running); their printed pod deletes follow during the up. Then the report once more.
             takeovers = printedStatefulSetTakeovers(report);
@@ -318,6 +341,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
                     `ran the report's ${takeovers.length} orphan deletes: ${takeovers.map((t) => t.id).join(", ")}`,
                 );
                 res = await adopt("npm run adopt (after the orphan deletes)");
+                await applyPrinted("npm run adopt after the orphan deletes and its fixes");
             }
             const orphaned = new Set(takeovers.map((t) => t.id));
             // The up starts PostgreSQL on a claim only with the report that found the takeover ready
@@ -341,6 +365,21 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
                 );
             }
             assert.deepEqual(problems, [], res.out);
+            const rollbacks = imageChanges(report.findings, report.running).filter(blocksUp);
+            if (ROLLS_BACK.length > 0) {
+                // The one thing left blocking is the rollback: every image of those systems, and nothing else.
+                assert.equal(res.code, 2, res.out);
+                assert.deepEqual(
+                    [...new Set(rollbacks.map((c) => `${c.system} older: ${c.older}`))],
+                    ROLLS_BACK.map((system) => `${system} older: true`),
+                    res.out,
+                );
+                assert.equal(report.blocking, rollbacks.length, res.out);
+                stopped = `the report blocks the takeover of ${ROLLS_BACK.join(", ")}: ${rollbacks.length} containers would roll back to an older release`;
+                log(stopped);
+                return;
+            }
+            assert.deepEqual(rollbacks, [], res.out);
             assert.equal(res.code, 0, res.out);
             handovers = report.findings.flatMap((f) => (f.handover ? [{ id: f.id, ...f.handover }] : []));
             log(
@@ -352,6 +391,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
         it("ONE pulumi up with adoption on: no live workload is ever without a Ready pod, every selector kept, nothing used outside deleted", async function () {
             // The provider waits up to 10 minutes for a rollout: a stuck one fails with its own message, not mocha's.
             this.timeout(900_000);
+            if (stopped) this.skip();
             assert.ok(copy && go, "the report did not say go: no up");
             const clusters = readStackFile(STACK, copy.dir).values.clusters as Record<
                 string,
@@ -425,8 +465,9 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
                 await watcher;
             }
             writeFileSync(path.join(workDir, "up.log"), output);
-            assert.equal(await operator, undefined, "the printed pod deletes");
             assert.equal(result, "succeeded", output.split("\n").slice(-60).join("\n"));
+            const deletes = await operator;
+            assert.equal(deletes, undefined, `the printed pod deletes: ${deletes}`);
             // Kwok finishes rollouts in seconds: watch until the workloads settle, then take the last look.
             const last = await timed("settled", () => allReady(120_000));
             samples.push(last);
@@ -483,6 +524,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
         });
 
         it("every flow between live objects (test/fixtures/live flows) is admitted by the NetworkPolicies the API server holds after the up; control: without the policies that admit, they are denied", function () {
+            if (stopped) this.skip();
             assert.ok(steps.length > 0, "the up step did not run");
             // What the server holds, not what the program meant: the policies and the workloads' templates as applied.
             const onServer = kubectl
@@ -505,6 +547,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
         });
 
         it("every live ConfigMap the up adopts holds the program's keys as planned and keeps every other key it had (server-side apply writes only what the program owns)", function () {
+            if (stopped) this.skip();
             assert.ok(steps.length > 0, "the up step did not run");
             const planned = new Map<string, Record<string, string>>();
             for (const step of steps)
@@ -543,6 +586,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
         });
 
         it("control: the plan with one live selector dropped (the program's own selector) fails, naming the workload that loses its pods", function () {
+            if (stopped) this.skip();
             assert.ok(steps.length > 0, "the up step did not run");
             const DIALS = PROVED.find((s) => s.system === "dials")!;
             const dropped = structuredClone(steps);
@@ -574,6 +618,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED } of LAYOUTS)
         });
 
         it("step 5, the report's printed deletes of the workloads handed over: today's pods go with them, the program's stay Ready under the same selector", async function () {
+            if (stopped) this.skip();
             assert.ok(steps.length > 0, "the up step did not run");
             assert.ok(handovers.length > 0, "the report handed nothing over");
             for (const h of handovers) for (const command of h.afterUp) kubectl.ok(printedKubectl(command));

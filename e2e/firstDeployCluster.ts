@@ -5,6 +5,9 @@ import * as path from "path";
 import { KubeObject } from "../tools/adopt/model";
 import { ARGO_CLUSTER_ROLES, ARGO_KINDS, argoCrd } from "../components/thoth/station/modules/argo";
 import { Report } from "../tools/adopt/report";
+import { imageChanges, recordCommand } from "../tools/adopt/imageChanges";
+import { parseImageRef } from "../components/shared/imageRef";
+import { releaseOfImage } from "../components/shared/releases";
 import { readStackFile } from "../tools/plan/stackfile";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
@@ -231,6 +234,21 @@ export function printedConfigSets(report: Report, stack: string): string[][] {
             return args.includes("--stack")
                 ? args
                 : [...args.slice(0, 2), "--stack", stack, ...args.slice(2)];
+        });
+}
+
+/**
+ * The report's printed record commands (`! record it:`), one per live container whose tag names no release, with the
+ * release the operator read filled in. kwok's pods carry no image digest to read, so the stand-in is the pin's own
+ * release (a pin by digest alone: 0.0.0, which orders below every release), as test/fixtures/runningReleases.ts does
+ * offline: production taken to run what the stack pins.
+ */
+export function printedReleaseRecords(report: Report, stack: string): string[][] {
+    return imageChanges(report.findings, report.running)
+        .filter((c) => c.liveUnknown)
+        .map((c) => {
+            const read = releaseOfImage(c.program) ? parseImageRef(c.program).tag! : "0.0.0";
+            return shellWords(recordCommand(c, stack).replace("<the release it runs>", read)).slice(1);
         });
 }
 
