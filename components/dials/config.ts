@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { systemSwitches } from "../config/system";
 import {
     hostName,
     httpsUrl,
@@ -183,7 +184,7 @@ export const DATABASE_SERVER_ASK =
 
 /** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
 export const dialsSchema = z.strictObject({
-    enabled: z.boolean().meta({ example: "true" }),
+    ...systemSwitches,
     cluster: k8sName("cern-paas"),
     namespace: k8sName("dials-example"),
     createNamespace: z.boolean().default(false).meta({

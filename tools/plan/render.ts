@@ -25,6 +25,10 @@ export interface Plan {
     operatorValues?: string[];
     /** What an operator must read before `pulumi up`, each with its kind: a real run logs them as warnings. */
     notices?: PlanNotice[];
+    /** The staged systems (`status: staged`): planned here in full, registered by no `pulumi up`. */
+    staged?: string[];
+    /** What the staged systems need before they go live (unset secrets, placeholders): full keys, warnings only. */
+    todo?: string[];
     /** Cluster name → Kubernetes objects as `kubectl apply` takes them, secrets masked. */
     kubernetes: Record<string, Record<string, unknown>[]>;
 }
@@ -204,6 +208,30 @@ export function renderUnsetSecrets(stack: string, plan: Plan): string {
     ].join("\n")}\n`;
 }
 
+/** The staged systems and each one's to-do, for `staged.txt`: a section a line, its to-do keys indented below it. */
+export function renderStaged(stack: string, plan: Plan): string {
+    const staged = plan.staged ?? [];
+    if (staged.length === 0) return `# every system of stack ${stack} is live\n`;
+    const todo = plan.todo ?? [];
+    const owned = (section: string) =>
+        todo.filter((k) => k.startsWith(`runbooks:${section}.`) || k.startsWith(`runbooks:${section}-`));
+    const shared = todo.filter((k) => !staged.some((s) => owned(s).includes(k)));
+    return `${[
+        `# Staged systems of stack ${stack} (status: staged): planned and checked, never deployed by \`pulumi up\`. Each`,
+        "# with its to-do, what it needs before `status: live` (unset secrets, placeholders); then what their clusters need.",
+        ...staged.flatMap((s) => [`${s}:`, ...owned(s).map((k) => `  ${k}`)]),
+        ...(shared.length > 0 ? ["(clusters and providers of staged systems):", ...shared.map((k) => `  ${k}`)] : []),
+    ].join("\n")}\n`;
+}
+
+/** The staged sections a `staged.txt` lists. */
+export function stagedOfFile(text: string): string[] {
+    return text
+        .split("\n")
+        .filter((l) => /^[a-z][a-z0-9-]*:$/.test(l))
+        .map((l) => l.slice(0, -1));
+}
+
 /** The widest line the summary prints (a notice of no known kind excepted: it is printed whole). */
 export const SUMMARY_WIDTH = 160;
 
@@ -343,6 +371,16 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
                 `${operator.length} stack-file value${operator.length === 1 ? " is a placeholder" : "s are placeholders"} only the operator can fill in: \`pulumi up --stack ${stack}\` would stop until ${operator.length === 1 ? "it is" : "they are"} set (its problem list prints each fix):`,
             ),
             ...operatorValueLines(operator),
+        );
+    }
+    const staged = plan.staged ?? [];
+    if (staged.length > 0) {
+        const todo = plan.todo ?? [];
+        lines.push(
+            "",
+            ...wrapped(
+                `Staged (planned above, \`pulumi up --stack ${stack}\` deploys nothing of them and is not stopped by them): ${staged.join(", ")}; their to-do before going live, ${todo.length} unset secret${todo.length === 1 ? "" : "s"} and placeholder${todo.length === 1 ? "" : "s"}, is in ${file("staged.txt")}.`,
+            ),
         );
     }
     const notices = plan.notices ?? [];

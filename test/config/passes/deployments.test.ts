@@ -31,6 +31,7 @@ function deployedSaying(
         {
             def,
             section: { enabled: true, cluster: "psi" },
+            live: true,
             target: { kind: "kubernetes" as const, cluster: "psi" },
         },
     ];

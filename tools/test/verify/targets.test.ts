@@ -83,14 +83,16 @@ describe("verify's targets of the prod stack", function () {
 });
 
 describe("verify's systems and steps", () => {
-    it("verifies enabled systems only, and leaves out one marked staged", () => {
+    it("verifies live systems only: enabled and not staged (the schema's default is live)", () => {
         const values = {
             a: { enabled: true },
             b: { enabled: false },
-            c: { enabled: true, staged: true },
+            c: { enabled: true, status: "staged" },
             d: {},
+            f: { enabled: true, status: "live" },
+            g: { enabled: false, status: "live" },
         };
-        assert.deepEqual(verifiedSystems(values, ["a", "b", "c", "d", "e"]), ["a"]);
+        assert.deepEqual(verifiedSystems(values, ["a", "b", "c", "d", "e", "f", "g"]), ["a", "f"]);
     });
 
     it("names an existing runbook row for every check it runs or lists", () => {
