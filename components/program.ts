@@ -137,7 +137,9 @@ export type ReadDeployed = (stack: string | undefined) => Promise<string[] | und
 
 export const readDeployed: ReadDeployed = async (stack) => {
     if (stack === undefined) return undefined;
-    const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
+    const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`, {
+        name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
+    });
     const listed = (await self.getOutputDetails(LIVE_SYSTEMS_OUTPUT)).value as unknown;
     if (Array.isArray(listed)) return listed.filter((s): s is string => typeof s === "string");
     const sections = await Promise.all(
@@ -156,7 +158,7 @@ export function stagedButDeployed(config: ProgramConfig, deployed: readonly stri
         .filter((section) => deployed?.includes(section))
         .map((section) => ({
             key: fullKey(`${section}.status`),
-            message: `is staged, but the stack's last pulumi up deployed this system (stack output ${LIVE_SYSTEMS_OUTPUT}): a staged system registers nothing, so this up would delete what it runs. Set it back to live; removing a system is enabled: false, never staged`,
+            message: `is staged, but this system is deployed (the stack output ${LIVE_SYSTEMS_OUTPUT} of the last update lists it): a staged system registers nothing, so this update would delete what it runs. Set it back to live; removing a system is enabled: false, never staged`,
             fix: setCommand(`${section}.status`, "live", { path: true }),
         }));
 }

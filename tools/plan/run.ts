@@ -99,9 +99,12 @@ export async function planStack(
             recorded,
             SYSTEMS.map((s) => s.section),
         ),
-        // What `pulumi up` stops on: the live systems' (a staged system's are its to-do).
-        unsetSecrets: [...unset].filter((k) => !todo.has(`runbooks:${k}`)).sort(),
-        operatorValues: config.operatorValues.map((p) => p.key).sort(),
+        unsetSecrets: [...unset].sort(),
+        // Every planned system's placeholders; those of staged systems are also in `todo` (`pulumi up` goes past them).
+        operatorValues: [
+            ...config.operatorValues.map((p) => p.key),
+            ...[...todo].filter((k) => !unset.has(k.slice("runbooks:".length))),
+        ].sort(),
         notices: config.notices,
         staged: config.staged,
         todo: [...todo].sort(),
