@@ -388,7 +388,11 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
             ? wrapped(
                   `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
               )
-            : ["Every required secret is set."]),
+            : [
+                  (plan.staged ?? []).length > 0
+                      ? "Every required secret of the live systems is set."
+                      : "Every required secret is set.",
+              ]),
     );
     const operator = splitByStaged(plan.operatorValues ?? [], plan).blocking;
     if (operator.length > 0) {

@@ -57,8 +57,8 @@ describe("pass: what deploy runs", () => {
                 openstack,
             }),
             [
-                { def: a, section: sections.a, target: { kind: "kubernetes", cluster: "psi" } },
-                { def: cloud, section: sections.cloud, target: { kind: "openstack", openstack } },
+                { def: a, section: sections.a, live: true, target: { kind: "kubernetes", cluster: "psi" } },
+                { def: cloud, section: sections.cloud, live: true, target: { kind: "openstack", openstack } },
             ],
         );
     });
