@@ -323,6 +323,14 @@ describe("GitHub workflows", () => {
         }
     });
 
+    it("the README installs the Pulumi CLI at the version every workflow uses", () => {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const installed = /get\.pulumi\.com \| sh -s -- --version (\S+?)`/.exec(readme)?.[1];
+        assert.ok(installed, "the README does not install the Pulumi CLI");
+        for (const [file, wf] of Object.entries(workflows))
+            if (wf.env?.PULUMI_VERSION !== undefined) assert.equal(wf.env.PULUMI_VERSION, installed, file);
+    });
+
     it("runs npm run verify nightly in each drift job, and a failed check fails the job", () => {
         const wf = workflows["drift.yml"];
         for (const [name, selection] of [
