@@ -66,8 +66,8 @@ export async function runProgramOnEngine(
     const used = [
         ...new Set(
             config.deployments.flatMap((d) =>
-            d.live && d.target.kind === "kubernetes" ? [d.target.cluster] : [],
-        ),
+                d.live && d.target.kind === "kubernetes" ? [d.target.cluster] : [],
+            ),
         ),
     ].sort();
     await verifyClusterIdentities(
@@ -143,7 +143,9 @@ export const readDeployed: ReadDeployed = async (stack) => {
     const listed = (await self.getOutputDetails(LIVE_SYSTEMS_OUTPUT)).value as unknown;
     if (Array.isArray(listed)) return listed.filter((s): s is string => typeof s === "string");
     const sections = await Promise.all(
-        SYSTEMS.map(async (s) => ((await self.getOutputDetails(s.section)).value !== undefined ? s.section : "")),
+        SYSTEMS.map(async (s) =>
+            (await self.getOutputDetails(s.section)).value !== undefined ? s.section : "",
+        ),
     );
     const found = sections.filter((s) => s !== "");
     return found.length > 0 ? found : undefined;
@@ -153,7 +155,10 @@ export const readDeployed: ReadDeployed = async (stack) => {
  * A system the last `pulumi up` deployed that the stack file now stages: that `up` would delete it, so it is refused,
  * one problem per system at its `status` key. Switching a system off (`enabled: false`) is the one way to remove it.
  */
-export function stagedButDeployed(config: ProgramConfig, deployed: readonly string[] | undefined): ConfigProblem[] {
+export function stagedButDeployed(
+    config: ProgramConfig,
+    deployed: readonly string[] | undefined,
+): ConfigProblem[] {
     return config.staged
         .filter((section) => deployed?.includes(section))
         .map((section) => ({
@@ -167,12 +172,15 @@ export function stagedButDeployed(config: ProgramConfig, deployed: readonly stri
 export function todoLines(config: Pick<ProgramConfig, "staged" | "todo">): string[] {
     const lines = config.staged.map((section) => {
         const own = config.todo.filter((p) => todoOwner(p.key) === section);
-        const list = own.length > 0 ? `; its to-do before it goes live: ${own.map((p) => p.key).join(", ")}` : "";
+        const list =
+            own.length > 0 ? `; its to-do before it goes live: ${own.map((p) => p.key).join(", ")}` : "";
         return `STAGED ${fullKey(section)}: planned and checked, not deployed by this pulumi up${list}`;
     });
     const shared = config.todo.filter((p) => todoOwner(p.key) === undefined);
     if (shared.length > 0)
-        lines.push(`STAGED systems' clusters and providers, to set before one goes live: ${shared.map((p) => p.key).join(", ")}`);
+        lines.push(
+            `STAGED systems' clusters and providers, to set before one goes live: ${shared.map((p) => p.key).join(", ")}`,
+        );
     return lines;
 }
 

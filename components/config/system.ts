@@ -112,7 +112,8 @@ export type SystemStatus = z.infer<typeof systemStatus>;
 /** The switches every system's section starts with: `enabled` (off: nothing read) and `status` ({@link systemStatus}). */
 export const systemSwitches = {
     enabled: z.boolean().meta({
-        description: "`false` switches the system off: nothing else in the section is read, and nothing is planned.",
+        description:
+            "`false` switches the system off: nothing else in the section is read, and nothing is planned.",
         example: "true",
     }),
     status: systemStatus,

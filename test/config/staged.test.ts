@@ -48,7 +48,10 @@ describe("systems go live one at a time (issue 83 part 1)", function () {
 
     it("the committed prod file stages every system: a preview stops on nothing, and lists 164 to-do items", () => {
         const file = readStackFile("prod");
-        assert.deepEqual(SECTIONS.filter((s) => isLive(file.values[s])), []);
+        assert.deepEqual(
+            SECTIONS.filter((s) => isLive(file.values[s])),
+            [],
+        );
         const { problems, config } = engineLoad(stackFileSource(file, "[secret]"));
         assert.deepEqual(problems, []);
         assert.deepEqual(config!.staged, SECTIONS);
@@ -68,8 +71,15 @@ describe("systems go live one at a time (issue 83 part 1)", function () {
             [],
             "a problem of another system",
         );
-        for (const k of ["runbooks:dials-django-database-uri", "runbooks:kubeconfig-cern-paas", "runbooks:dials.databaseServer"])
-            assert.ok(problems.some((p) => p.key === k), k);
+        for (const k of [
+            "runbooks:dials-django-database-uri",
+            "runbooks:kubeconfig-cern-paas",
+            "runbooks:dials.databaseServer",
+        ])
+            assert.ok(
+                problems.some((p) => p.key === k),
+                k,
+            );
         // Control: Thoth live too brings its own (the filter above can fail).
         const both = engineLoad(prodWith(["dials", "thoth"])).problems.map((p) => p.key);
         assert.ok(both.some((k) => k.startsWith("runbooks:thoth-")));
@@ -87,16 +97,27 @@ describe("systems go live one at a time (issue 83 part 1)", function () {
         const todo = new Set(config.todo.map((p) => p.key));
         const blocking = unset.filter((k) => !todo.has(`runbooks:${k}`));
         assert.ok(blocking.includes("dials-django-database-uri"));
-        assert.deepEqual(blocking.filter((k) => !dialsOwn(`runbooks:${k}`)), []);
-        assert.deepEqual(config.operatorValues.map((p) => p.key).filter((k) => !dialsOwn(k)), []);
-        assert.deepEqual(config.staged, SECTIONS.filter((s) => s !== "dials"));
+        assert.deepEqual(
+            blocking.filter((k) => !dialsOwn(`runbooks:${k}`)),
+            [],
+        );
+        assert.deepEqual(
+            config.operatorValues.map((p) => p.key).filter((k) => !dialsOwn(k)),
+            [],
+        );
+        assert.deepEqual(
+            config.staged,
+            SECTIONS.filter((s) => s !== "dials"),
+        );
         // Every other system is planned in full (the plan records it), marked staged.
         assert.deepEqual(
             config.deployments.map((d) => [d.def.section, d.live]),
             SECTIONS.map((s) => [s, s === "dials"]),
         );
         const lines = todoLines(config);
-        assert.ok(lines.some((l) => /^STAGED runbooks:thoth: .*runbooks:thoth-sesheta-ssh-privatekey/.test(l)));
+        assert.ok(
+            lines.some((l) => /^STAGED runbooks:thoth: .*runbooks:thoth-sesheta-ssh-privatekey/.test(l)),
+        );
         assert.ok(lines.every((l) => !l.includes("[secret]")));
     });
 });
@@ -127,11 +148,17 @@ function mocksWithLastUp(outputs: Record<string, unknown> | undefined): string[]
             newResource: (args) => {
                 registered.push(args.type);
                 if (args.type === "pulumi:pulumi:StackReference")
-                    return { id: String(args.inputs.name), state: { ...args.inputs, outputs: outputs ?? {}, secretOutputNames: [] } };
+                    return {
+                        id: String(args.inputs.name),
+                        state: { ...args.inputs, outputs: outputs ?? {}, secretOutputNames: [] },
+                    };
                 const state = { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) };
                 return { id: args.custom ? fakeId(args.type, args.name) : undefined, state };
             },
-            call: (args) => (args.token === "kubernetes:kustomize:directory" ? { result: [] } : fakeInvoke(args.token, args.inputs)),
+            call: (args) =>
+                args.token === "kubernetes:kustomize:directory"
+                    ? { result: [] }
+                    : fakeInvoke(args.token, args.inputs),
         },
         "runbooks",
         "stage",
@@ -159,7 +186,10 @@ describe("staging a system the last pulumi up deployed (issue 83 part 1)", funct
                 err.problems.map((p) => p.key),
                 ["runbooks:dials.status"],
             );
-            assert.match(err.message, /runbooks:dials\.status: is staged, but this system is deployed \(the stack output liveSystems of the last update lists it\)/);
+            assert.match(
+                err.message,
+                /runbooks:dials\.status: is staged, but this system is deployed \(the stack output liveSystems of the last update lists it\)/,
+            );
             assert.match(err.message, /fix: pulumi config set --path dials\.status live --stack stage\n/);
             assert.doesNotMatch(err.message, /at .*\.[jt]s:\d+/);
             process.stdout.write(`      refusal: ${err.message.split("\n").slice(0, 3).join("\n      ")}\n`);
@@ -189,8 +219,13 @@ describe("staging a system the last pulumi up deployed (issue 83 part 1)", funct
         await settle();
         assert.deepEqual(outputs[LIVE_SYSTEMS_OUTPUT], ["dials"]);
         // The shared components (runbooks:shared:Workload, ...) a system's own component is the parent of.
-        const systems = new Set(registered.filter((t) => t.startsWith("runbooks:")).map((t) => t.split(":")[1]));
-        assert.deepEqual([...systems].filter((s) => s !== "shared"), ["dials"]);
+        const systems = new Set(
+            registered.filter((t) => t.startsWith("runbooks:")).map((t) => t.split(":")[1]),
+        );
+        assert.deepEqual(
+            [...systems].filter((s) => s !== "shared"),
+            ["dials"],
+        );
         assert.ok(!registered.includes("runbooks:thoth:Thoth"));
     });
 });

@@ -291,7 +291,9 @@ describe("GitHub workflows", () => {
         for (const [name, job] of Object.entries(wf.jobs)) {
             const stack = name.endsWith("prod") ? "prod" : "stage";
             const live = job.steps.findIndex((s) => s.id === "live");
-            const up = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
+            const up = job.steps.findIndex(
+                (s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up",
+            );
             assert.ok(live >= 0 && live < up, `${name}: no live step before pulumi up`);
             assert.equal(job.steps[live].run?.trim(), `npm run live -- --stack ${stack}`);
             const gated = name.startsWith("callysto-") ? "steps.live.outputs.callysto == 'true'" : undefined;
@@ -306,13 +308,23 @@ describe("GitHub workflows", () => {
         // A checkout whose prod file has DIALS live: the compiled program and facts of this one, its own stack files.
         const dir = mkdtempSync(path.join(tmpdir(), "live-deploy-"));
         try {
-            for (const f of ["dist", "node_modules", "facts", "Pulumi.yaml", "Pulumi.stage.yaml", "Pulumi.local.yaml"])
+            for (const f of [
+                "dist",
+                "node_modules",
+                "facts",
+                "Pulumi.yaml",
+                "Pulumi.stage.yaml",
+                "Pulumi.local.yaml",
+            ])
                 symlinkSync(path.join(ROOT, f), path.join(dir, f));
             const prod = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
             writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prod);
             const staged = liveDeploy(dir, "prod");
             assert.deepEqual([staged.registered, staged.liveSystems], [[], []]);
-            const dialsLive = prod.replace(/^( {2}runbooks:dials:\n {4}enabled: true\n {4}status:) staged$/m, "$1 live");
+            const dialsLive = prod.replace(
+                /^( {2}runbooks:dials:\n {4}enabled: true\n {4}status:) staged$/m,
+                "$1 live",
+            );
             assert.notEqual(dialsLive, prod);
             writeFileSync(path.join(dir, "Pulumi.prod.yaml"), dialsLive);
             const dials = liveDeploy(dir, "prod");

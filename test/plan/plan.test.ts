@@ -40,7 +40,9 @@ for (const stack of ["stage", "prod"] as const) {
 
         it("says which required secrets are unset (pulumi up would stop on them) and lists them in a file", () => {
             // The live systems' unset secrets stop `pulumi up`; the staged systems' are their to-do (staged.txt).
-            const m = new RegExp(`(\\d+) required secrets are not set: .*pulumi up --stack ${stack}`).exec(summary);
+            const m = new RegExp(`(\\d+) required secrets are not set: .*pulumi up --stack ${stack}`).exec(
+                summary,
+            );
             const none = /Every required secret of the live systems is set\./.test(summary);
             assert.ok(m || none, summary);
             const file = first["unset-secrets.txt"];

@@ -243,7 +243,9 @@ export function renderStaged(stack: string, plan: Plan): string {
         `# Staged systems of stack ${stack} (status: staged): planned and checked, never deployed by \`pulumi up\`. Each`,
         "# with its to-do, what it needs before `status: live` (unset secrets, placeholders); then what their clusters need.",
         ...staged.flatMap((s) => [`${s}:`, ...owned(s).map((k) => `  ${k}`)]),
-        ...(shared.length > 0 ? ["(clusters and providers of staged systems):", ...shared.map((k) => `  ${k}`)] : []),
+        ...(shared.length > 0
+            ? ["(clusters and providers of staged systems):", ...shared.map((k) => `  ${k}`)]
+            : []),
     ].join("\n")}\n`;
 }
 

@@ -50,7 +50,10 @@ export const STAGED_MARK = "planned only: its system is status staged, pulumi up
  * Whether a top-level resource is a staged system's: its component (by its system), or a provider only staged
  * systems' resources use (the program makes a cluster's provider only for a system it deploys).
  */
-function stagedRoots(resources: readonly PlanResource[], staged: readonly string[]): (r: PlanResource) => boolean {
+function stagedRoots(
+    resources: readonly PlanResource[],
+    staged: readonly string[],
+): (r: PlanResource) => boolean {
     if (staged.length === 0) return () => false;
     return (r) => {
         if (!r.type.startsWith("pulumi:providers:")) return staged.includes(r.system);

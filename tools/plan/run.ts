@@ -118,7 +118,8 @@ export async function planStack(
 function stagedClusterHeader(plan: Plan, cluster: string): string {
     const staged = plan.staged ?? [];
     const on = plan.resources.filter(
-        (r) => r.provider.includes(":providers:kubernetes::") && nameOfUrn(r.provider) === `cluster-${cluster}`,
+        (r) =>
+            r.provider.includes(":providers:kubernetes::") && nameOfUrn(r.provider) === `cluster-${cluster}`,
     );
     const systems = [...new Set(on.map((r) => r.system))].sort();
     if (staged.length === 0 || systems.length === 0 || !systems.every((s) => staged.includes(s))) return "";

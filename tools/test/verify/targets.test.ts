@@ -14,7 +14,10 @@ function everyEnabledLive(values: Record<string, unknown>): Record<string, unkno
     return Object.fromEntries(
         Object.entries(values).map(([k, v]) => {
             const s = v as { enabled?: unknown } | null;
-            return [k, typeof s === "object" && s !== null && s.enabled === true ? { ...s, status: "live" } : v];
+            return [
+                k,
+                typeof s === "object" && s !== null && s.enabled === true ? { ...s, status: "live" } : v,
+            ];
         }),
     );
 }
