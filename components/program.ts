@@ -14,7 +14,7 @@ import { otherStacks } from "./config/stacks";
 import { kubeconfigSecret } from "./config/passes/secrets";
 import { writeNetworkPolicies } from "./shared/networkPolicies";
 import { SYSTEMS } from "./systems";
-import { ConfigError, ConfigProblem, PROJECT, fullKey, setCommand } from "./config/problems";
+import { ConfigError, ConfigProblem, PROJECT, fullKey } from "./config/problems";
 
 /** The OpenStack provider of the `openstack` section; credentials only as secrets. */
 class OpenstackProvider extends openstack.Provider {
@@ -164,7 +164,6 @@ export function stagedButDeployed(
         .map((section) => ({
             key: fullKey(`${section}.status`),
             message: `is staged, but this system is deployed (the stack output ${LIVE_SYSTEMS_OUTPUT} of the last update lists it): a staged system registers nothing, so this update would delete what it runs. Set it back to live; removing a system is enabled: false, never staged`,
-            fix: setCommand(`${section}.status`, "live", { path: true }),
         }));
 }
 
