@@ -160,6 +160,15 @@ export function everySystemLive(values: Record<string, unknown>): Record<string,
     return values;
 }
 
+/**
+ * A committed stack file as it is (placeholders and all) with every enabled system live: what a real run of a system
+ * asks once its operator has turned it live. The committed files stage every system until then.
+ */
+export function liveStackFile(stack: string, root?: string): ReturnType<typeof readStackFile> {
+    const file = readStackFile(stack, root);
+    return { ...file, values: everySystemLive(structuredClone(file.values)) };
+}
+
 /** {@link stackValues} as the process keeps them: never handed out, only copies of it. */
 function committedStackValues(stack: "stage" | "prod"): Record<string, unknown> {
     let values = committedValues.get(stack);
@@ -241,7 +250,7 @@ export function realRunProblems(
     stack: "stage" | "prod",
     edit: (values: Record<string, unknown>) => void = () => {},
 ): ConfigProblem[] {
-    const values = structuredClone(readStackFile(stack).values);
+    const values = liveStackFile(stack).values;
     edit(values);
     return configProblems(memoryConfigSource(values, stackSecrets(stack, values), { stack }));
 }

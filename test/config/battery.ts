@@ -60,6 +60,8 @@ const THOTH_STAGE_IMAGES = [
 
 export const ROOT = repoRoot();
 export const STAGE = readFileSync(path.join(ROOT, "Pulumi.stage.yaml"), "utf8");
+/** The line of stage's `runbooks:tier` (1-based), wherever the file's header comments end. */
+const TIER_LINE = STAGE.split("\n").findIndex((l) => l.startsWith("  runbooks:tier:")) + 1;
 export const PROD = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 
 export interface Outcome {
@@ -254,11 +256,16 @@ export const CASES: Case[] = [
         // Issue 70: one problem naming both lines, instead of the parser's one line; two values, so the fix asks.
         name: "duplicate key",
         text: STAGE.replace("runbooks:tier: staging", "runbooks:tier: staging\n  runbooks:tier: production"),
-        keys: ["runbooks:tier (Pulumi.stage.yaml:6)"],
-        messages: { "runbooks:tier (Pulumi.stage.yaml:6)": /written twice .* at line 5 and .* at line 6/ },
+        keys: [`runbooks:tier (Pulumi.stage.yaml:${TIER_LINE + 1})`],
+        messages: {
+            [`runbooks:tier (Pulumi.stage.yaml:${TIER_LINE + 1})`]: new RegExp(
+                `written twice .* at line ${TIER_LINE} and .* at line ${TIER_LINE + 1}`,
+            ),
+        },
         fixes: {
-            "runbooks:tier (Pulumi.stage.yaml:6)":
-                /^edit Pulumi\.stage\.yaml: keep the one of runbooks:tier at line 5 and runbooks:tier at line 6 /,
+            [`runbooks:tier (Pulumi.stage.yaml:${TIER_LINE + 1})`]: new RegExp(
+                `^edit Pulumi\\.stage\\.yaml: keep the one of runbooks:tier at line ${TIER_LINE} and runbooks:tier at line ${TIER_LINE + 1} `,
+            ),
         },
     },
     {

@@ -384,18 +384,21 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
         );
     }
     const unset = splitByStaged(plan.unsetSecrets ?? [], plan, true).blocking;
-    lines.push(
-        "",
-        ...(unset.length > 0
-            ? wrapped(
-                  `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
-              )
-            : [
-                  (plan.staged ?? []).length > 0
-                      ? "Every required secret of the live systems is set."
-                      : "Every required secret is set.",
-              ]),
-    );
+    const staged = plan.staged ?? [];
+    // With every system staged there is no live system whose secrets could be set or not: the staged line says it all.
+    if (unset.length > 0 || staged.length < systems.filter((s) => s !== "program").length)
+        lines.push(
+            "",
+            ...(unset.length > 0
+                ? wrapped(
+                      `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
+                  )
+                : [
+                      staged.length > 0
+                          ? "Every required secret of the live systems is set."
+                          : "Every required secret is set.",
+                  ]),
+        );
     const operator = splitByStaged(plan.operatorValues ?? [], plan).blocking;
     if (operator.length > 0) {
         lines.push(
@@ -406,7 +409,6 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
             ...operatorValueLines(operator),
         );
     }
-    const staged = plan.staged ?? [];
     if (staged.length > 0) {
         const todo = plan.todo ?? [];
         const placeholders = splitByStaged(plan.operatorValues ?? [], plan).staged;
