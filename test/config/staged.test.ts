@@ -191,7 +191,10 @@ describe("staging a system the last pulumi up deployed (issue 83 part 1)", funct
                 /runbooks:dials\.status: is staged, but this system is deployed \(the stack output liveSystems of the last update lists it\)/,
             );
             // "Set it back to live" says the value; no printed command sets one (issue 85).
-            assert.match(err.message, /Set it back to live; removing a system is enabled: false, never staged/);
+            assert.match(
+                err.message,
+                /Set it back to live; removing a system is enabled: false, never staged/,
+            );
             assert.doesNotMatch(err.message, /fix: |pulumi config set/);
             assert.doesNotMatch(err.message, /at .*\.[jt]s:\d+/);
             process.stdout.write(`      refusal: ${err.message.split("\n").slice(0, 3).join("\n      ")}\n`);

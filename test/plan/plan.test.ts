@@ -44,7 +44,9 @@ for (const stack of ["stage", "prod"] as const) {
                 summary,
             );
             // With no system live, the summary says only that every one is staged.
-            const none = /Every required secret of the live systems is set\.|^Staged \(planned above/m.test(summary);
+            const none = /Every required secret of the live systems is set\.|^Staged \(planned above/m.test(
+                summary,
+            );
             assert.ok(m || none, summary);
             const file = first["unset-secrets.txt"];
             const staged = /^# (\d+) more are staged systems' to-do/m.exec(file);
