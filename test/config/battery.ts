@@ -592,7 +592,7 @@ function FIX_CASES(): Case[] {
         },
         {
             name: "unquoted tag 1.10 (a YAML float) is reported and fixed as written",
-            text: stageLine("      tag: v1.8.0\n", "      tag: 1.10\n"),
+            text: stageLine("      tag: v1.12.0\n", "      tag: 1.10\n"),
             keys: ["runbooks:dials.images.tag"],
             messages: { "runbooks:dials.images.tag": /1\.10.*quote it/ },
             fixes: { "runbooks:dials.images.tag": null },
@@ -606,14 +606,14 @@ function FIX_CASES(): Case[] {
         },
         {
             name: "unquoted integer tag 15",
-            text: stageLine("      tag: v1.8.0\n", "      tag: 15\n"),
+            text: stageLine("      tag: v1.12.0\n", "      tag: 15\n"),
             keys: ["runbooks:dials.images.tag"],
             fixes: { "runbooks:dials.images.tag": null },
             messages: { "runbooks:dials.images.tag": /quote it/ },
         },
         {
             name: "unquoted 1e3 is not fixed to 1000",
-            text: stageLine("      tag: v1.8.0\n", "      tag: 1e3\n"),
+            text: stageLine("      tag: v1.12.0\n", "      tag: 1e3\n"),
             keys: ["runbooks:dials.images.tag"],
             fixes: { "runbooks:dials.images.tag": null },
             messages: { "runbooks:dials.images.tag": /quote it/ },
@@ -946,10 +946,10 @@ function SECRET_CASES(): Case[] {
             },
         },
         {
-            name: "a Slack token as a Keycloak client id",
-            text: stage((d) => d.setIn(C("dials", "web", "keycloak", "publicClientId"), SLACK)),
-            keys: ["runbooks:dials.web.keycloak.publicClientId"],
-            messages: { "runbooks:dials.web.keycloak.publicClientId": /Slack token/ },
+            name: "a Slack token as a Keycloak realm",
+            text: stage((d) => d.setIn(C("dials", "web", "keycloak", "realm"), SLACK)),
+            keys: ["runbooks:dials.web.keycloak.realm"],
+            messages: { "runbooks:dials.web.keycloak.realm": /Slack token/ },
         },
         {
             name: "a password in a dist-git URL",
