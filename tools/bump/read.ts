@@ -175,7 +175,9 @@ export function containerReport(
     else lines.push(`  (no read evidence of ${o ? "the new" : "the old"} release to compare)`);
     const verdict = containerVerdict(newTable, c.view);
     const problems = verdict.state === "unread" ? [] : verdict.mismatches;
-    lines.push(...problems.map((m) => `  FAIL ${c.where}: ${m}`));
+    // Each failure names the source the new release's evidence was read at.
+    const source = n ? ` [read at ${n.source.repo}@${n.source.commit.slice(0, 10)}]` : "";
+    lines.push(...problems.map((m) => `  FAIL ${c.where}: ${m}${source}`));
     return { lines, failed: problems.length > 0 };
 }
 

@@ -91,9 +91,9 @@ describe("bump reader: what a new release changes in what a container gets (issu
         assert.equal(report.failed, true);
         const fails = report.lines.filter((l) => l.includes("FAIL"));
         assert.deepEqual(fails, [
-            "  FAIL prod Deployment ns/app app: passes --landing, a flag r.io/o/app:v2 does not define",
-            "  FAIL prod Deployment ns/app app: sets APP_CONFIDENTIAL_ID (through envFrom Secret s), a variable r.io/o/app:v2 never reads",
-            "  FAIL prod Deployment ns/app app: sets no APP_LAYERS, which r.io/o/app:v2 needs (o/app@bbb:env.py:14)",
+            "  FAIL prod Deployment ns/app app: passes --landing, a flag r.io/o/app:v2 does not define [read at o/app@v2]",
+            "  FAIL prod Deployment ns/app app: sets APP_CONFIDENTIAL_ID (through envFrom Secret s), a variable r.io/o/app:v2 never reads [read at o/app@v2]",
+            "  FAIL prod Deployment ns/app app: sets no APP_LAYERS, which r.io/o/app:v2 needs (o/app@bbb:env.py:14) [read at o/app@v2]",
         ]);
     });
 
