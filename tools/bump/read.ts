@@ -6,6 +6,7 @@ import { ContainerView, containerVerdict } from "../../components/shared/evidenc
 import { EVIDENCE_ROOT, parseEvidence, readEvidence } from "../../components/shared/evidence/load";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/schema";
+import { parseFlags } from "../cli/args";
 import { repoRoot } from "../root";
 
 // `npm run bump:read -- --base <rev>` (issue 82, part 4): a pull request that changes a pinned image release shows,
@@ -222,8 +223,12 @@ function defaultBase(): string {
 }
 
 if (require.main === module) {
-    const i = process.argv.indexOf("--base");
-    const report = readBump(i >= 0 ? process.argv[i + 1] : defaultBase());
+    const flags = parseFlags(
+        process.argv.slice(2),
+        { base: { type: "string" } },
+        "usage: npm run bump:read -- [--base <rev>] (default: git merge-base origin/main HEAD)",
+    );
+    const report = readBump(flags.base ?? defaultBase());
     process.stdout.write(`${report.lines.join("\n")}\n`);
     process.exitCode = report.failed ? 1 : 0;
 }
