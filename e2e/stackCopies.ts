@@ -97,6 +97,18 @@ function databaseUris(copy: StackCopy): Record<string, string> {
 }
 
 /**
+ * Every enabled system of a stack file turned live (`<section>.status`), as its operator turns it once its secrets
+ * are set: the committed files stage every system, and a copy proves what a live one needs and deploys.
+ */
+export function liveInCopies(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(values)
+            .filter(([, v]) => (v as { enabled?: unknown } | null)?.enabled === true)
+            .map(([section]) => [`${section}.status`, "live"]),
+    );
+}
+
+/**
  * Prepares a copy of committed stack `stack` against the cluster `kubeconfig` reaches (its kube-system uid `uid`);
  * `source` is the stack file to copy when it is not the committed one (an operator's reviewed edit of it, such as the
  * first deploy's fixes: e2e/firstDeploy.e2e.ts).
@@ -142,6 +154,7 @@ export function prepareCommittedCopy(
         // as an operator pins the tag running today.
         for (const [p, v] of Object.entries(pinnedImages(values))) give(p, v);
         for (const { path } of OFF_IN_COPIES) if (holdsParent(values, path)) give(path, "false");
+        for (const [p, v] of Object.entries(liveInCopies(values))) give(p, v);
         for (const spec of requiredSecrets(stack, copy.dir)) {
             if (!(spec.key in secretValues)) giveSecret(spec.key, testValue(spec));
         }

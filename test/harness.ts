@@ -151,12 +151,33 @@ export function stackSections(stack: "stage" | "prod", sections: readonly string
     return structuredClone(Object.fromEntries(sections.filter((s) => s in all).map((s) => [s, all[s]])));
 }
 
+/** `values` with each enabled system's `status` live: the committed file once every system has gone live. */
+export function everySystemLive(values: Record<string, unknown>): Record<string, unknown> {
+    for (const { section } of SYSTEMS) {
+        const s = values[section] as { enabled?: unknown; status?: unknown } | undefined;
+        if (s?.enabled === true) s.status = "live";
+    }
+    return values;
+}
+
+/**
+ * A committed stack file as it is (placeholders and all) with every enabled system live: what a real run of a system
+ * asks once its operator has turned it live. The committed files stage every system until then.
+ */
+export function liveStackFile(stack: string, root?: string): ReturnType<typeof readStackFile> {
+    const file = readStackFile(stack, root);
+    return { ...file, values: everySystemLive(structuredClone(file.values)) };
+}
+
 /** {@link stackValues} as the process keeps them: never handed out, only copies of it. */
 function committedStackValues(stack: "stage" | "prod"): Record<string, unknown> {
     let values = committedValues.get(stack);
     if (!values) {
         // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
         values = fillPlaceholders(structuredClone(readStackFile(stack).values));
+        // Every enabled system live, as once its secrets are set (these tests set them): the committed files stage
+        // every system until its operator has set them (the README's first deploy turns one live).
+        values = everySystemLive(values);
         // A production stack runs only confirmed images: as the operator has them once each is pinned.
         if (stack === "prod") values = confirmImages(values);
         // Production pins each cluster's identity (components/config/clusterPin.ts): as its operator has once pinned.
@@ -229,7 +250,7 @@ export function realRunProblems(
     stack: "stage" | "prod",
     edit: (values: Record<string, unknown>) => void = () => {},
 ): ConfigProblem[] {
-    const values = structuredClone(readStackFile(stack).values);
+    const values = liveStackFile(stack).values;
     edit(values);
     return configProblems(memoryConfigSource(values, stackSecrets(stack, values), { stack }));
 }

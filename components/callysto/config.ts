@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { systemSwitches } from "../config/system";
 import { cidrBlock, gigabytes, hostName, ipv4Address, k8sName, positiveInt } from "../config/fields";
 import { orPlaceholder } from "../shared/placeholder";
 
@@ -282,7 +283,7 @@ export const certificatesSchema = z.strictObject({
 export type CertificatesConfig = z.infer<typeof certificatesSchema>;
 
 export const callystoSchema = z.strictObject({
-    enabled: z.boolean().meta({ example: "true" }),
+    ...systemSwitches,
     environment: z
         .enum(["dev", "prod"])
         .meta({ description: "Inventory group of every host: `dev` or `prod`.", example: "dev" }),

@@ -28,7 +28,7 @@ import { SystemsInput, SystemsRead, readSystems } from "./passes/systems";
 export type { Deployment } from "./passes/deployments";
 
 /** The validated configuration of the whole program. */
-export interface ProgramConfig extends Pick<SystemsRead, "sections" | "enabled"> {
+export interface ProgramConfig extends Pick<SystemsRead, "sections" | "enabled" | "staged"> {
     tier: StackTier;
     /** Production by the stack's identity (components/config/identity.ts): stateful objects are protected. */
     production: boolean;
@@ -36,8 +36,10 @@ export interface ProgramConfig extends Pick<SystemsRead, "sections" | "enabled">
     /** What the offline checks know of which cluster each entry in use is (its credential's server and CA, its pin). */
     clusterMarks: Record<string, ClusterMarks>;
     openstack?: OpenstackConfig;
-    /** Each enabled system with its checked section and where it deploys, in registry order. */
+    /** Each enabled system with its checked section and where it deploys, in registry order; staged ones marked. */
     deployments: Deployment[];
+    /** What the staged systems need before they can go live (unset secrets, placeholders): warnings, not problems. */
+    todo: ConfigProblem[];
     /** Every secret this configuration uses (optional ones included): enabled systems', kubeconfigs, OpenStack's. */
     secretSpecs: SecretSpec[];
     /** Required secrets that are not set (only possible with `placeholderSecret`: the plan lists them). */
@@ -192,7 +194,9 @@ function acceptedConfig(
         openstack,
         sections: read.sections,
         enabled: read.enabled,
+        staged: read.staged,
         deployments: deployed,
+        todo: [...wanted.todo, ...identities.todo, ...read.todo],
         secretSpecs: wanted.specs,
         unsetSecrets: wanted.unset,
         operatorValues: [...identities.operatorValues, ...read.operatorValues],

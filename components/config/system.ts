@@ -96,11 +96,53 @@ export interface NamespaceClaim {
     key: string;
 }
 
+/**
+ * Whether an enabled system is deployed: `live`, or `staged` (planned and checked in full by the offline plan, its
+ * unset secrets and placeholders listed as its to-do, but nothing registered by `pulumi up`, and nothing of it
+ * stopping another system). The program, the offline plan, verify and the workflows' tests read it only through
+ * {@link isLive}.
+ */
+export const systemStatus = z.enum(["live", "staged"]).default("live").meta({
+    description:
+        "`live`: `pulumi up` deploys it, and it must be complete (every secret and placeholder set). `staged`: planned and checked by `npm run plan`, its unset secrets and placeholders listed as its to-do; `pulumi up` registers nothing of it. A system `pulumi up` deployed cannot be turned back to `staged` (that would delete it): `up` refuses.",
+    example: "live",
+});
+export type SystemStatus = z.infer<typeof systemStatus>;
+
+/** The switches every system's section starts with: `enabled` (off: nothing read) and `status` ({@link systemStatus}). */
+export const systemSwitches = {
+    enabled: z.boolean().meta({
+        description:
+            "`false` switches the system off: nothing else in the section is read, and nothing is planned.",
+        example: "true",
+    }),
+    status: systemStatus,
+};
+
 /** The parts of a system's section that the program itself reads. */
 export interface SectionBase {
     enabled: boolean;
+    /** `live` or `staged` ({@link systemStatus}; absent is live, as the schema's default): read through {@link isLive}. */
+    status?: SystemStatus;
     /** Kubernetes-side systems only: the key of the cluster in `clusters`. */
     cluster?: string;
+}
+
+/**
+ * The one rule: a system is live (deployed by `pulumi up`) when its section is enabled and not staged. `section` is
+ * the parsed section or the stack file's raw value (verify and the workflows' tests read the file).
+ */
+export function isLive(section: unknown): boolean {
+    if (typeof section !== "object" || section === null) return false;
+    const s = section as { enabled?: unknown; status?: unknown };
+    return s.enabled === true && s.status !== "staged";
+}
+
+/** A system planned and checked, but not deployed: enabled and `status: staged`. */
+export function isStaged(section: unknown): boolean {
+    if (typeof section !== "object" || section === null) return false;
+    const s = section as { enabled?: unknown; status?: unknown };
+    return s.enabled === true && s.status === "staged";
 }
 
 /** A passing narrowing check: the section as deploy receives it, with placeholder problems an offline plan may pass. */

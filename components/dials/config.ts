@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { systemSwitches } from "../config/system";
 import {
     hostName,
     httpsUrl,
@@ -56,13 +57,13 @@ export const imagesSchema = z.strictObject({
                 "Registry path of the DIALS images: `<registry>/dials-etl`, `dials-backend`, `dials-frontend`.",
             example: "registry.cern.ch/cms-dqmdc",
         }),
-    tag: imageTag("v1.8.0").meta({
+    tag: imageTag("v1.12.0").meta({
         description:
             "The DIALS release: one tag for etl, backend and frontend, so a release is one config change.",
     }),
     confirmed: z
         .strictObject({
-            tag: imageTag("v1.8.0"),
+            tag: imageTag("v1.12.0"),
             etl: imageDigest(),
             backend: imageDigest(),
             frontend: imageDigest(),
@@ -91,7 +92,7 @@ export const etlSchema = z.strictObject({
     }),
     commonIndexer: z.boolean().default(false).meta({
         description:
-            "One `common-indexer` worker for every workspace: the queue v1.8.0's beat schedule and dataset indexer publish to (etl/python/celery/__init__.py:15-21, etl.config.json:3); the runbook's per-workspace indexers predate it.",
+            "One `common-indexer` worker for every workspace: the queue the beat schedule and dataset indexer of v1.8.0 and later publish to (cms-DQM/dials@a4b354ccc6 etl/python/celery/__init__.py:15-21, etl/etl.config.json:3); the runbook's per-workspace indexers predate it.",
         example: "false",
     }),
     terminationGracePeriodSeconds: positiveInt(7500).meta({
@@ -103,7 +104,7 @@ export const etlSchema = z.strictObject({
         .default([])
         .meta({
             description:
-                "Primary datasets whose downloader queues (`<dataset>-downloader-bulk` and `-priority`, Deployments `<dataset in lower case>-downloader-<kind>`) get a worker each: v1.8.0's file indexer publishes one download task per new file to its dataset's queue (etl/python/pipelines/file_indexer/pipeline.py:39-66), the datasets of each workspace being those of the file at ETL_CONFIG_FPATH (facts/evidence/dials/dials-etl@v1.8.0.yaml).",
+                "Primary datasets whose downloader queues (`<dataset>-downloader-bulk` and `-priority`, Deployments `<dataset in lower case>-downloader-<kind>`) get a worker each. Only for a release with the file downloader: v1.8.0's file indexer published one download task per new file to its dataset's queue (cms-DQM/dials@277e721511 etl/python/pipelines/file_indexer/pipeline.py:39-66); v1.12.0 has no file downloader and publishes each file to its workspace's own queues (cms-DQM/dials@a4b354ccc6 etl/python/pipelines/file_indexer/pipeline.py:35-46), so leave it empty there.",
             example: "ZeroBias",
         }),
     extraQueues: z.array(k8sName("private-bulk")).default([]).meta({
@@ -121,11 +122,9 @@ export const etlSchema = z.strictObject({
 
 export const keycloakSchema = z.strictObject({
     serverUrl: httpsUrl("https://auth.cern.ch/auth/"),
+    // The backend's Keycloak application (id and secret) are secrets; v1.12.0 reads no public client id
+    // (cms-DQM/dials@a4b354ccc6 backend/dials/settings.py:166-170), the frontend's is built into its image.
     realm: z.string().min(1).meta({ example: "cern" }),
-    publicClientId: z.string().min(1).meta({
-        description: "The public (browser) application; the confidential client's id and secret are secrets.",
-        example: "cms-dials-public-app",
-    }),
 });
 
 export const webSchema = z.strictObject({
@@ -172,7 +171,7 @@ export const migrationSchema = z.strictObject({
         description:
             "The release running today, as confirmed on the cluster: the schema the database has now.",
     }),
-    to: imageTag("v1.8.0")
+    to: imageTag("v1.12.0")
         .optional()
         .meta({ description: "The release this `up` deploys: must be `dials.images.tag`." }),
 });
@@ -183,7 +182,7 @@ export const DATABASE_SERVER_ASK =
 
 /** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
 export const dialsSchema = z.strictObject({
-    enabled: z.boolean().meta({ example: "true" }),
+    ...systemSwitches,
     cluster: k8sName("cern-paas"),
     namespace: k8sName("dials-example"),
     createNamespace: z.boolean().default(false).meta({

@@ -51,7 +51,7 @@ export interface EtlArgs extends SystemArgs<DialsSection> {
     restartKey: ChecksumKey;
 }
 
-/** The ETL's env: its ConfigMap, its Secret and the EOS credentials, which every ETL pod reads. */
+/** The ETL's env (its ConfigMap and its Secret) and the EOS credentials every ETL pod mounts EOS with. */
 interface EtlReads {
     configMap: ConfigMapHandle;
     secret: SecretHandle;
@@ -151,9 +151,9 @@ export class Etl extends SystemPart<DialsSection> {
     }
 
     /**
-     * The pod every ETL process shares: its env (all three reads, through envFrom: those handles are what rolls the
-     * pods when one changes; the EOS mount also takes its credentials from eos-credentials) and the read-only EOS
-     * mount.
+     * The pod every ETL process shares: its env (the ConfigMap and the Secret, through envFrom: those handles are what
+     * rolls the pods when one changes), the read-only EOS mount and the annotation that mounts it with
+     * eos-credentials.
      */
     private pod(
         args: EtlArgs,
@@ -161,11 +161,9 @@ export class Etl extends SystemPart<DialsSection> {
         eosClaim: PersistentVolumeClaim,
         after: pulumi.Resource[],
     ): EtlPod {
-        const envFrom: ContainerSpec["envFrom"] = [
-            reads.configMap.envFrom(),
-            reads.secret.envFrom(),
-            reads.eos.envFrom(),
-        ];
+        // eos-credentials reaches the pods through the mount annotation only: v1.12.0's ETL reads no KEYTAB_USER or
+        // KEYTAB_PWD (cms-DQM/dials@a4b354ccc6 etl/python/env.py), so envFrom of it would hand out unread credentials.
+        const envFrom: ContainerSpec["envFrom"] = [reads.configMap.envFrom(), reads.secret.envFrom()];
         const eos = eosClaim.handle.mount(EOS_MOUNT_PATH, { volume: "eos-storage", readOnly: true });
         return {
             shared: {

@@ -36,7 +36,6 @@ export function backendConfigMapData(
         DJANGO_DEFAULT_WORKSPACE: config.defaultWorkspace,
         DJANGO_KEYCLOAK_SERVER_URL: web.keycloak.serverUrl,
         DJANGO_KEYCLOAK_REALM: web.keycloak.realm,
-        DJANGO_KEYCLOAK_PUBLIC_CLIENT_ID: web.keycloak.publicClientId,
         GUNICORN_N_WORKERS: String(web.gunicornWorkers),
         GUNICORN_TIMEOUT: String(web.gunicornTimeoutSeconds),
     };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { systemSwitches } from "../config/system";
 import { dockerFlags } from "./dockerFlags";
 import { namePrefixProblem, portProblem } from "../config/checks";
 import { checked, hostName, imageRef, imageTag, k8sName, port, quantity, replicas } from "../config/fields";
@@ -103,7 +104,7 @@ const liveCaller = z
 
 /** The `runbooks:prow` section: which environment, the pinned release, and overrides of its typed defaults. */
 export const prowSchema = z.strictObject({
-    enabled: z.boolean().meta({ example: "true" }),
+    ...systemSwitches,
     cluster: k8sName("ibmcloud-prow"),
     environment: z.enum(ENVIRONMENT_NAMES).meta({
         description:

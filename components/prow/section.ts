@@ -13,6 +13,7 @@ import { PlannedSecret } from "./secrets";
  */
 export interface ProwSection extends ProwConfig, SectionBase {
     cluster: string;
+    status: ProwConfig["status"];
     /** The environment's typed defaults with the stack's overrides applied: every object is built from it. */
     resolved: ResolvedEnvironment;
     /** Each Secret with where its values come from (`secretSource`). */

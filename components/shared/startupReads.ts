@@ -141,6 +141,12 @@ export function readsChecksum(
 export interface PodReads {
     containers: readonly Pick<ContainerSpec, "env" | "envFrom">[];
     volumes?: readonly k8s.types.input.core.v1.Volume[];
+    /**
+     * The pod's annotations: one whose value is a Secret's or ConfigMap's handle name hands that object to the
+     * platform, which reads it when the pod starts (CERN PaaS mounts EOS with the credentials of the Secret its
+     * annotation names), so a change of it is read only by a new pod, as an envFrom is.
+     */
+    annotations?: Readonly<Record<string, unknown>>;
 }
 
 /** One object a pod spec names: by a plain string, or by a handle's name (then `handle` is set). */
@@ -150,7 +156,7 @@ interface PodRead {
     handle?: ObjectHandle;
 }
 
-/** Every object a pod spec names: env references, envFrom and volumes (also projected ones). */
+/** Every object a pod spec names: env references, envFrom, volumes (also projected ones) and annotations. */
 function podReads(pod: PodReads): PodRead[] {
     const reads: PodRead[] = [];
     // A name is a plain string or a handle's name; any other Output name cannot be matched while evaluating.
@@ -165,6 +171,10 @@ function podReads(pod: PodReads): PodRead[] {
             if ("from" in value) add(value.from.kind, value.from.name);
         }
         for (const src of c.envFrom ?? []) add(src.from.kind, src.from.name);
+    }
+    for (const value of Object.values(pod.annotations ?? {})) {
+        const handle = handleOf(value);
+        if (handle?.kind === "Secret" || handle?.kind === "ConfigMap") add(handle.kind, value);
     }
     for (const v of pod.volumes ?? []) {
         const volume = v as {

@@ -188,6 +188,7 @@ function podTemplateAnnotations(
     const pod = {
         containers: [...args.containers, ...(args.initContainers ?? [])],
         volumes: args.volumes,
+        annotations: args.podAnnotations,
     };
     const read = namesReadBy(pod);
     const handles = handlesReadBy(pod);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { systemSwitches } from "../config/system";
 import { dnsSubdomainProblem, ipRangeListProblem } from "../config/checks";
 import {
     checked,
@@ -569,7 +570,7 @@ export type NodepoolConfig = z.infer<typeof nodepoolSchema>;
 // ---------------------------------------------------------------------------------------------------------------
 
 export const thothSchema = z.strictObject({
-    enabled: z.boolean().meta({ example: "true" }),
+    ...systemSwitches,
     cluster: k8sName("psi"),
     domain: hostName("apps.ocp4.prod.psi.redhat.com").optional().meta({
         description:

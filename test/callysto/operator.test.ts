@@ -3,8 +3,7 @@ import { callysto } from "../../components/callysto";
 import { callystoProblems } from "../../components/callysto/checks";
 import { callystoSchema } from "../../components/callysto/config";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
-import { readStackFile } from "../../tools/plan/stackfile";
-import { configErrorOf, runWith } from "../harness";
+import { configErrorOf, runWith, liveStackFile } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { OPERATOR_PUBLIC_KEY } from "../placeholders";
 import { SECRETS, callystoValues, section } from "./helpers";
@@ -18,7 +17,7 @@ const problemsOf = (values: Record<string, unknown>) =>
 
 /** The committed stack file as it is, placeholders included. */
 function committed(stack: "stage" | "prod"): Record<string, unknown> {
-    const values = readStackFile(stack).values;
+    const values = liveStackFile(stack).values;
     return { tier: values.tier, openstack: values.openstack, callysto: structuredClone(values.callysto) };
 }
 

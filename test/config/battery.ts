@@ -60,6 +60,8 @@ const THOTH_STAGE_IMAGES = [
 
 export const ROOT = repoRoot();
 export const STAGE = readFileSync(path.join(ROOT, "Pulumi.stage.yaml"), "utf8");
+/** The line of stage's `runbooks:tier` (1-based), wherever the file's header comments end. */
+const TIER_LINE = STAGE.split("\n").findIndex((l) => l.startsWith("  runbooks:tier:")) + 1;
 export const PROD = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 
 export interface Outcome {
@@ -254,11 +256,16 @@ export const CASES: Case[] = [
         // Issue 70: one problem naming both lines, instead of the parser's one line; two values, so the fix asks.
         name: "duplicate key",
         text: STAGE.replace("runbooks:tier: staging", "runbooks:tier: staging\n  runbooks:tier: production"),
-        keys: ["runbooks:tier (Pulumi.stage.yaml:6)"],
-        messages: { "runbooks:tier (Pulumi.stage.yaml:6)": /written twice .* at line 5 and .* at line 6/ },
+        keys: [`runbooks:tier (Pulumi.stage.yaml:${TIER_LINE + 1})`],
+        messages: {
+            [`runbooks:tier (Pulumi.stage.yaml:${TIER_LINE + 1})`]: new RegExp(
+                `written twice .* at line ${TIER_LINE} and .* at line ${TIER_LINE + 1}`,
+            ),
+        },
         fixes: {
-            "runbooks:tier (Pulumi.stage.yaml:6)":
-                /^edit Pulumi\.stage\.yaml: keep the one of runbooks:tier at line 5 and runbooks:tier at line 6 /,
+            [`runbooks:tier (Pulumi.stage.yaml:${TIER_LINE + 1})`]: new RegExp(
+                `^edit Pulumi\\.stage\\.yaml: keep the one of runbooks:tier at line ${TIER_LINE} and runbooks:tier at line ${TIER_LINE + 1} `,
+            ),
         },
     },
     {
@@ -585,7 +592,7 @@ function FIX_CASES(): Case[] {
         },
         {
             name: "unquoted tag 1.10 (a YAML float) is reported and fixed as written",
-            text: stageLine("      tag: v1.8.0\n", "      tag: 1.10\n"),
+            text: stageLine("      tag: v1.12.0\n", "      tag: 1.10\n"),
             keys: ["runbooks:dials.images.tag"],
             messages: { "runbooks:dials.images.tag": /1\.10.*quote it/ },
             fixes: { "runbooks:dials.images.tag": null },
@@ -599,14 +606,14 @@ function FIX_CASES(): Case[] {
         },
         {
             name: "unquoted integer tag 15",
-            text: stageLine("      tag: v1.8.0\n", "      tag: 15\n"),
+            text: stageLine("      tag: v1.12.0\n", "      tag: 15\n"),
             keys: ["runbooks:dials.images.tag"],
             fixes: { "runbooks:dials.images.tag": null },
             messages: { "runbooks:dials.images.tag": /quote it/ },
         },
         {
             name: "unquoted 1e3 is not fixed to 1000",
-            text: stageLine("      tag: v1.8.0\n", "      tag: 1e3\n"),
+            text: stageLine("      tag: v1.12.0\n", "      tag: 1e3\n"),
             keys: ["runbooks:dials.images.tag"],
             fixes: { "runbooks:dials.images.tag": null },
             messages: { "runbooks:dials.images.tag": /quote it/ },
@@ -939,10 +946,10 @@ function SECRET_CASES(): Case[] {
             },
         },
         {
-            name: "a Slack token as a Keycloak client id",
-            text: stage((d) => d.setIn(C("dials", "web", "keycloak", "publicClientId"), SLACK)),
-            keys: ["runbooks:dials.web.keycloak.publicClientId"],
-            messages: { "runbooks:dials.web.keycloak.publicClientId": /Slack token/ },
+            name: "a Slack token as a Keycloak realm",
+            text: stage((d) => d.setIn(C("dials", "web", "keycloak", "realm"), SLACK)),
+            keys: ["runbooks:dials.web.keycloak.realm"],
+            messages: { "runbooks:dials.web.keycloak.realm": /Slack token/ },
         },
         {
             name: "a password in a dist-git URL",

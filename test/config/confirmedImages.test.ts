@@ -6,7 +6,7 @@ import { SYSTEMS } from "../../components/systems";
 import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
 import { KubeObject } from "../../tools/adopt/model";
 import { operatorValuesOfSummary } from "../../tools/plan/render";
-import { readStackFile } from "../../tools/plan/stackfile";
+import { liveStackFile } from "../harness";
 import { INTERNAL_REGISTRY } from "../../components/shared/imageRef";
 import { imageUses } from "../../tools/preflight/images";
 import { manifestObjects, stackPlan } from "../fixtures/plans";
@@ -59,7 +59,7 @@ describe("every image of the prod plan is confirmed, or stops pulumi up once per
         assert.ok(images.length > 60, `${images.length} images`);
         assert.ok(workflowImages(objects).length > 0, "the plan has Workflow templates to walk");
 
-        const values = structuredClone(readStackFile("prod").values);
+        const values = liveStackFile("prod").values;
         const config = loadProgramConfig(memoryConfigSource(values, {}, { stack: "prod" }), SYSTEMS, {
             placeholderSecret: () => "x",
         });

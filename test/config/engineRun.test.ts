@@ -50,6 +50,7 @@ describe("the engine run: identity before any registration (issue 52 item 1)", f
                 return { uid: OTHER_UID };
             },
             root,
+            async () => undefined,
         );
         await assert.rejects(run, (err: unknown) => {
             assert.ok(err instanceof ConfigError);
@@ -69,6 +70,7 @@ describe("the engine run: identity before any registration (issue 52 item 1)", f
             SYSTEMS,
             async () => ({ uid: PSI_UID }),
             root,
+            async () => undefined,
         );
         assert.ok(Object.keys(outputs).length > 0);
         const resources = await settled();

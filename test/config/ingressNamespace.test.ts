@@ -1,14 +1,14 @@
 import { strict as assert } from "assert";
 import { ingressNamespaceProblems } from "../../components/config/ingressNamespace";
 import { ClustersConfig } from "../../components/config/program";
-import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
-import { configProblems } from "../harness";
+import { stackFileSource } from "../../tools/plan/stackfile";
+import { configProblems, liveStackFile } from "../harness";
 
 const KEY = "runbooks:clusters.ibmcloud-prow.ingressNamespace";
 
 /** The committed stack with its Prow cluster's ingressNamespace replaced (`undefined`: removed). */
 function problems(stack: "prod" | "stage", value: string | undefined, offline: boolean) {
-    const file = readStackFile(stack);
+    const file = liveStackFile(stack);
     const clusters = structuredClone(file.values["clusters"]) as Record<string, Record<string, unknown>>;
     if (value === undefined) delete clusters["ibmcloud-prow"].ingressNamespace;
     else clusters["ibmcloud-prow"].ingressNamespace = value;

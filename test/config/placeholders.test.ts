@@ -3,8 +3,7 @@ import { loadProgramConfig } from "../../components/config/load";
 import { placeholderImageProblems } from "../../components/config/placeholders";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
-import { readStackFile } from "../../tools/plan/stackfile";
-import { realRunProblems, stackSecrets } from "../harness";
+import { realRunProblems, stackSecrets, liveStackFile } from "../harness";
 
 const PGBOUNCER = "runbooks:thoth.station.modules.images.pgbouncer";
 
@@ -48,7 +47,7 @@ describe("unconfirmed images (`:to-be-pinned`)", () => {
     }
 
     it("the offline plan goes on and lists it among the values only the operator can fill in", () => {
-        const values = readStackFile("stage").values;
+        const values = liveStackFile("stage").values;
         const config = loadProgramConfig(
             memoryConfigSource(values, stackSecrets("stage", values), { stack: "stage" }),
             SYSTEMS,

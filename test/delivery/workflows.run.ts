@@ -32,6 +32,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { staleBuild } from "../../components/shared/buildFreshness";
 import { repoRoot } from "../../tools/root";
+import { liveDeploy } from "./liveDeploy";
 import { Job, Step, Workflow, loadWorkflow, workflowFiles } from "./workflowFiles";
 
 const ROOT = repoRoot();
@@ -220,6 +221,7 @@ function runJob(file: string, wf: Workflow, job: Job): JobRun {
     const log: string[] = [];
     const skipped: string[] = [];
     let pulumiChecks = 0;
+    let upDone = false;
     // The tree the job works on: a stored state (shared, never written) until the job runs a command of its own.
     let dir = states.get("")!.dir;
     let own = false;
@@ -239,7 +241,18 @@ function runJob(file: string, wf: Workflow, job: Job): JobRun {
             );
             pulumiChecks++;
             log.push(`${label}: Pulumi.yaml's main is built and fresh`);
+            if (step.with.command === "up") {
+                log.push(`${label}: ${deploysLiveOnly(dir, String(step.with["stack-name"]), ctx)}`);
+                upDone = true;
+            }
             continue;
+        }
+        if (step.run?.trim().startsWith("npm run verify ") && job.steps.some(isUp)) {
+            // Skipped below (network); where it stands is checked here: after the job's up, on the systems it deployed.
+            assert.ok(upDone, `${label}: verify must run after pulumi up`);
+            log.push(
+                `${label}: runs after pulumi up, over its live systems: ${ctx.outputs.live?.systems || "none"}`,
+            );
         }
         const skip = SKIPPED.find((s) => s.match(step));
         // What a skipped `npm test` leaves in the tree is its build: that part runs (a job may rely on it).
@@ -296,6 +309,34 @@ function runJob(file: string, wf: Workflow, job: Job): JobRun {
     return { log, skipped, pulumiChecks };
 }
 
+const isUp = (s: Step) => Boolean(s.uses?.startsWith("pulumi/actions@")) && s.with?.command === "up";
+
+/**
+ * What the job's `pulumi up` of `stack` registers, run in its tree under the recording mocks: exactly the live systems
+ * its `live` step printed (a staged system registers nothing), which are also the stack output liveSystems.
+ */
+function deploysLiveOnly(dir: string, stack: string, ctx: Context): string {
+    const printed = ctx.outputs.live?.systems;
+    assert.ok(
+        printed !== undefined,
+        `pulumi up --stack ${stack}: no step with id live printed the live systems before it`,
+    );
+    const live = printed.split(",").filter(Boolean);
+    const deploy = liveDeploy(dir, stack);
+    assert.deepEqual(
+        [...deploy.registered].sort(),
+        [...live].sort(),
+        `pulumi up --stack ${stack} registers other systems than the live ones`,
+    );
+    assert.deepEqual(deploy.liveSystems, live);
+    assert.deepEqual(
+        deploy.registered.filter((s) => deploy.staged.includes(s)),
+        [],
+        "a staged system registered",
+    );
+    return `pulumi up deploys the live systems only: ${live.join(", ") || "none"} (staged, nothing registered: ${deploy.staged.join(", ") || "none"})`;
+}
+
 function readOutputs(file: string): Record<string, string> {
     return Object.fromEntries(
         readFileSync(file, "utf8")
@@ -333,7 +374,14 @@ describe("every workflow job, run from a fresh clone", function () {
                     `${lines.map((l) => `        ${l}`).join("\n")}\n        (${((Date.now() - start) / 1000).toFixed(1)} s)\n`,
                 );
                 if (job.steps.some((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command)) {
-                    assert.ok(run.pulumiChecks > 0, `${file} ${id}: its Pulumi step was never reached`);
+                    // A job that deploys only a live system (Callysto's) skips its up while the stack stages it.
+                    const staged = run.skipped.some((l) =>
+                        /pulumi up.*: if: steps\.live\.outputs\.\w+ == 'true' is false/.test(l),
+                    );
+                    assert.ok(
+                        run.pulumiChecks > 0 || staged,
+                        `${file} ${id}: its Pulumi step was never reached`,
+                    );
                 }
             });
         }

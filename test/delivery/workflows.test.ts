@@ -2,12 +2,13 @@
 // repository's secret store, and their github-script helpers do what the workflows rely on.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { isSecretName } from "../../policy/rules/secrets";
 import { repoRoot } from "../../tools/root";
+import { liveDeploy } from "./liveDeploy";
 import { Step, WORKFLOWS, Workflow, loadWorkflow, workflowFiles } from "./workflowFiles";
 
 const ROOT = repoRoot();
@@ -283,6 +284,63 @@ describe("GitHub workflows", () => {
                 name,
             );
         }
+    });
+
+    it("deploys the live systems only: each deploy job prints them (step live) before pulumi up; Callysto's jobs run only when it is live", () => {
+        const wf = workflows["deploy.yml"];
+        for (const [name, job] of Object.entries(wf.jobs)) {
+            const stack = name.endsWith("prod") ? "prod" : "stage";
+            const live = job.steps.findIndex((s) => s.id === "live");
+            const up = job.steps.findIndex(
+                (s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up",
+            );
+            assert.ok(live >= 0 && live < up, `${name}: no live step before pulumi up`);
+            assert.equal(job.steps[live].run?.trim(), `npm run live -- --stack ${stack}`);
+            const gated = name.startsWith("callysto-") ? "steps.live.outputs.callysto == 'true'" : undefined;
+            assert.equal(job.steps[up].if, gated, `${name}: pulumi up`);
+            const verify = job.steps.find((s) => s.run?.trim().startsWith("npm run verify "));
+            assert.equal(verify?.if, gated, `${name}: verify`);
+        }
+    });
+
+    it("what pulumi up registers is the stack file's live systems (the run test's check), and a staged system nothing", function () {
+        this.timeout(120_000);
+        // A checkout whose prod file has DIALS live: the compiled program and facts of this one, its own stack files.
+        const dir = mkdtempSync(path.join(tmpdir(), "live-deploy-"));
+        try {
+            for (const f of [
+                "dist",
+                "node_modules",
+                "facts",
+                "Pulumi.yaml",
+                "Pulumi.stage.yaml",
+                "Pulumi.local.yaml",
+            ])
+                symlinkSync(path.join(ROOT, f), path.join(dir, f));
+            const prod = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+            writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prod);
+            const staged = liveDeploy(dir, "prod");
+            assert.deepEqual([staged.registered, staged.liveSystems], [[], []]);
+            const dialsLive = prod.replace(
+                /^( {2}runbooks:dials:\n {4}enabled: true\n {4}status:) staged$/m,
+                "$1 live",
+            );
+            assert.notEqual(dialsLive, prod);
+            writeFileSync(path.join(dir, "Pulumi.prod.yaml"), dialsLive);
+            const dials = liveDeploy(dir, "prod");
+            assert.deepEqual([dials.registered, dials.liveSystems], [["dials"], ["dials"]]);
+            assert.ok(dials.staged.includes("thoth") && !dials.staged.includes("dials"));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("the README installs the Pulumi CLI at the version every workflow uses", () => {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const installed = /get\.pulumi\.com \| sh -s -- --version (\S+?)`/.exec(readme)?.[1];
+        assert.ok(installed, "the README does not install the Pulumi CLI");
+        for (const [file, wf] of Object.entries(workflows))
+            if (wf.env?.PULUMI_VERSION !== undefined) assert.equal(wf.env.PULUMI_VERSION, installed, file);
     });
 
     it("runs npm run verify nightly in each drift job, and a failed check fails the job", () => {

@@ -6,9 +6,8 @@ import { ConfigError, ConfigProblem } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { SYSTEMS } from "../../components/systems";
-import { readStackFile } from "../../tools/plan/stackfile";
 import { scratchDir } from "../fixtures/scratch";
-import { configProblems, stackSecrets, stackValues } from "../harness";
+import { configProblems, stackSecrets, stackValues, liveStackFile } from "../harness";
 
 // Stage is told it needs its own database server: a stage stack never runs with production's, whatever its URI
 // secrets hold, and every stack's URIs name the server its stack file names.
@@ -143,7 +142,7 @@ describe("DIALS database server per stack", () => {
 
     it("the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks", () => {
         for (const stack of ["stage", "prod"] as const) {
-            const values = structuredClone(readStackFile(stack).values);
+            const values = liveStackFile(stack).values;
             let found: ConfigProblem | undefined;
             try {
                 loadProgramConfig(

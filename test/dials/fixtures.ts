@@ -68,7 +68,7 @@ export const PROD_WORKSPACE_GROUPS = {
 
 /**
  * The workers of the prod stack: `oc get deployments` of runbook 003 (without common-redbeat and flower), and what the
- * pinned release v1.8.0 publishes to besides: `common-indexer` and one downloader per primary dataset and kind.
+ * pinned release v1.12.0 publishes to besides: `common-indexer` (it has no downloader queues, test/dials/upstream.ts).
  */
 export const PROD_WORKERS = [
     "common-indexer",
@@ -81,28 +81,10 @@ export const PROD_WORKERS = [
     "hcal-bulk",
     "hcal-indexer",
     "hcal-priority",
-    "hiforward0-downloader-bulk",
-    "hiforward0-downloader-priority",
-    "hiphysicsrawprime0-downloader-bulk",
-    "hiphysicsrawprime0-downloader-priority",
     "jetmet-bulk",
-    "jetmet-downloader-bulk",
-    "jetmet-downloader-priority",
     "jetmet-indexer",
     "jetmet-priority",
-    "jetmet0-downloader-bulk",
-    "jetmet0-downloader-priority",
-    "muon-downloader-bulk",
-    "muon-downloader-priority",
-    "muon0-downloader-bulk",
-    "muon0-downloader-priority",
-    "streamexpress-downloader-bulk",
-    "streamexpress-downloader-priority",
-    "streamhiexpressrawprime-downloader-bulk",
-    "streamhiexpressrawprime-downloader-priority",
     "tracker-bulk",
     "tracker-indexer",
     "tracker-priority",
-    "zerobias-downloader-bulk",
-    "zerobias-downloader-priority",
 ];

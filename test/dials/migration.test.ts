@@ -21,7 +21,7 @@ import { JOB, DEPLOYMENT } from "../fixtures/resourceTypes";
 // A wrong migration is the operator's to correct or remove: the message says what is allowed, no command is printed.
 const NO_COMMAND = undefined;
 
-/** The reviewed migration of a release: the running v1.7.0 to the deployed (and checked) v1.8.0. */
+/** The reviewed migration of a release: the running v1.7.0 to the deployed (and checked) v1.12.0. */
 function reviewed(dials: DialsSection): void {
     // The release confirmed first (stage's file has no confirmation; prod's fixture has it already).
     dials.images.confirmed ??= {
@@ -122,13 +122,13 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         const [job, ...more] = migrationJobs("cms-dials-prod", recorded);
         assert.ok(job, "the migration Job exists");
         assert.deepEqual(more, []);
-        assert.equal(field(job.inputs, "metadata.name"), "dials-etl-migrate-v1-8-0");
+        assert.equal(field(job.inputs, "metadata.name"), "dials-etl-migrate-v1-12-0");
         const [c] = field(job.inputs, "spec.template.spec.containers") as {
             image: string;
             command: string[];
         }[];
         assert.deepEqual(c.command, ["alembic", "upgrade", "head"]);
-        assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
+        assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.12.0"), c.image);
         assert.equal(field(job.inputs, "spec.backoffLimit"), 0);
         assert.deepEqual(validateObject(job.inputs), []);
         const etl = recorded.filter(
@@ -141,14 +141,14 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         for (const d of etl)
             assert.ok(d.dependencies.includes(job.urn), `${d.name} starts after the migration`);
         assert.deepEqual(notices("prod", reviewed), [
-            'dials: this up migrates the production schema from v1.7.0 to v1.8.0: Job dials-etl-migrate-v1-8-0 runs "alembic upgrade head" with the v1.8.0 ETL image, and the v1.8.0 ETL pods start only once it succeeded (it runs once; back up the database before)',
+            'dials: this up migrates the production schema from v1.7.0 to v1.12.0: Job dials-etl-migrate-v1-12-0 runs "alembic upgrade head" with the v1.12.0 ETL image, and the v1.12.0 ETL pods start only once it succeeded (it runs once; back up the database before)',
         ]);
     });
 
     it("names the stage schema on the stage stack", () => {
         assert.match(
             notices("stage", reviewed).find((n) => n.includes("migrates")) ?? "",
-            /^dials: this up migrates the stage schema from v1\.7\.0 to v1\.8\.0:/,
+            /^dials: this up migrates the stage schema from v1\.7\.0 to v1\.12\.0:/,
         );
     });
 
@@ -156,7 +156,7 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         const err = await configError("prod", (d) => {
             reviewed(d);
             d.images.tag = "v1.9.0";
-            // v1.9.0 itself confirmed: only the migration left from v1.8.0 is wrong.
+            // v1.9.0 itself confirmed: only the migration left from v1.12.0 is wrong.
             d.images.confirmed = { ...d.images.confirmed!, tag: "v1.9.0" };
         });
         assert.deepEqual(
@@ -165,7 +165,7 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         );
         assert.match(
             err.problems[0].message,
-            /^\(v1\.8\.0\) is not the release this up deploys \(dials\.images\.tag v1\.9\.0\)/,
+            /^\(v1\.12\.0\) is not the release this up deploys \(dials\.images\.tag v1\.9\.0\)/,
         );
         assert.ok(
             err.problems[0].message.includes(
@@ -199,14 +199,14 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
     it("refuses a migration from the deployed release to itself", async () => {
         const err = await configError("prod", (d) => {
             reviewed(d);
-            d.migration = { from: "v1.8.0", to: "v1.8.0" };
+            d.migration = { from: "v1.12.0", to: "v1.12.0" };
         });
         assert.match(onlyProblem(err, "runbooks:dials.migration.from").message, /nothing to migrate/);
     });
 
     it("refuses a migration to a release nobody confirmed (stage, which may run it, still may not migrate to it)", async () => {
         const err = await configError("stage", (d) => {
-            d.migration = { from: "v1.7.0", to: "v1.8.0" };
+            d.migration = { from: "v1.7.0", to: "v1.12.0" };
         });
         assert.deepEqual(
             err.problems.map((p) => [p.key, p.fix]),
@@ -214,7 +214,7 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         );
         assert.match(
             err.problems[0].message,
-            /registry\.cern\.ch\/cms-dqmdc\/dials-etl:v1\.8\.0, .*dials-backend:v1\.8\.0, .*dials-frontend:v1\.8\.0 nobody has confirmed/,
+            /registry\.cern\.ch\/cms-dqmdc\/dials-etl:v1\.12\.0, .*dials-backend:v1\.12\.0, .*dials-frontend:v1\.12\.0 nobody has confirmed/,
         );
     });
 });

@@ -35,7 +35,6 @@ describe("dials settings (pure)", () => {
                 DJANGO_DEFAULT_WORKSPACE: "tracker",
                 DJANGO_KEYCLOAK_SERVER_URL: "https://auth.cern.ch/auth/",
                 DJANGO_KEYCLOAK_REALM: "cern",
-                DJANGO_KEYCLOAK_PUBLIC_CLIENT_ID: "cms-dials-public-app",
                 GUNICORN_N_WORKERS: "3",
                 GUNICORN_TIMEOUT: "30",
             },

@@ -97,7 +97,7 @@ describe("dials on the prod stack", () => {
             const name = field(d.inputs, "metadata.name") as string;
             const [c] = containers(d);
             assert.equal(containers(d).length, 1);
-            assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
+            assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.12.0"), c.image);
             assert.deepEqual(c.command!.slice(0, 3), ["celery", "--app=python", "worker"]);
             // A downloader's queue is its dataset's spelling (ZeroBias-downloader-bulk), its Deployment lower-case.
             const queue = c.command!.find((a) => a.startsWith("--queues="))!.slice("--queues=".length);
@@ -165,10 +165,10 @@ describe("dials on the prod stack", () => {
                     [{ name: "eos-storage", mountPath: "/eos", readOnly: true }],
                     `${name}/${c.name}`,
                 );
+                // v1.12.0's ETL reads no KEYTAB_USER/KEYTAB_PWD: eos-credentials reaches the pod through the annotation only.
                 assert.deepEqual(c.envFrom, [
                     { configMapRef: { name: "dials-etl-configmap" } },
                     { secretRef: { name: "dials-etl-secrets" } },
-                    { secretRef: { name: "eos-credentials" } },
                 ]);
             }
         }
@@ -244,8 +244,8 @@ describe("dials on the prod stack", () => {
             "dials-backend-secrets": [
                 "DJANGO_DATABASE_URI",
                 "DJANGO_KEYCLOAK_API_CLIENTS",
-                "DJANGO_KEYCLOAK_CONFIDENTIAL_CLIENT_ID",
-                "DJANGO_KEYCLOAK_CONFIDENTIAL_SECRET_KEY",
+                "DJANGO_KEYCLOAK_CLIENT_ID",
+                "DJANGO_KEYCLOAK_SECRET_KEY",
                 "DJANGO_KEYTAB_PWD",
                 "DJANGO_KEYTAB_USR",
                 "DJANGO_OMS_SSO_CLIENT_ID",
@@ -259,11 +259,11 @@ describe("dials on the prod stack", () => {
                 "CELERY_RESULT_BACKEND",
                 "CERT_FPATH",
                 "DATABASE_URI",
-                "EOS_LANDING_ZONE",
                 "ETL_CONFIG_FPATH",
                 "FLOWER_BASIC_AUTH",
                 "KEY_FPATH",
                 "MODEL_REGISTRY_PATH",
+                "RAW_LAYERS",
             ],
             "eos-credentials": ["KEYTAB_PWD", "KEYTAB_USER"],
             "redis-etl-broker": ["database-password"],
@@ -348,7 +348,7 @@ describe("dials on the prod stack", () => {
         const [gunicorn, nginx] = containers(backend);
         assert.equal(
             gunicorn.image,
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/backend:v1.8.0",
+            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/backend:v1.12.0",
         );
         assert.deepEqual(
             [gunicorn.resources.requests.memory, gunicorn.resources.limits.memory],
@@ -375,7 +375,7 @@ describe("dials on the prod stack", () => {
         );
         assert.deepEqual(Object.keys(streams).sort(), ["backend", "etl", "frontend", "nginx-unprivileged"]);
         assert.deepEqual(streams.etl, {
-            name: "v1.8.0",
+            name: "v1.12.0",
             from: { kind: "DockerImage", name: `registry.cern.ch/cms-dqmdc/dials-etl@${PROD_RELEASE.etl}` },
             importPolicy: { scheduled: false, importMode: "Legacy" },
             referencePolicy: { type: "Local" },
@@ -432,9 +432,10 @@ describe("dials on the prod stack", () => {
             ofType("kubernetes:batch/v1:Job"),
             ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         );
-        // 40 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job;
-        // 5 NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
-        assert.equal(objects.length, 65);
+        // 22 Deployments (16 workers: v1.12.0 has no downloaders), 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2
+        // Routes, 4 ImageStreams; no migration Job; 5 NetworkPolicies (the default deny; redis-etl-broker,
+        // redis-web-cache, backend-nginx, frontend).
+        assert.equal(objects.length, 47);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
         assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
@@ -442,9 +443,8 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        // The 60 above, the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend) and 5
-        // NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
-        assert.equal(objects.length, 67);
+        // The 47 above and the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend).
+        assert.equal(objects.length, 49);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
             [],

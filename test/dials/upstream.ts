@@ -11,52 +11,39 @@ import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 // image's code reads, every variable the code requires is given, every flag of a celery command line is defined, and
 // every queue the pinned release publishes (for the stack's workspaces) has a worker.
 
-// ---- the queues (Celery on redis-etl-broker) v1.8.0 publishes.
+// ---- the queues (Celery on redis-etl-broker) v1.12.0 publishes.
 
-/** `cms-DQM/dials@277e721511:path:lines`, as facts/evidence/dials/ cites the release. */
-const dialsAt = (path: string, lines: string | number): At => `cms-DQM/dials@277e721511:${path}:${lines}`;
+/** `cms-DQM/dials@a4b354ccc6:path:lines`, as facts/evidence/dials/ cites the release. */
+const dialsAt = (path: string, lines: string | number): At => `cms-DQM/dials@a4b354ccc6:${path}:${lines}`;
 
 /**
- * v1.8.0's etl/etl.config.json, per workspace: the primary datasets whose downloader queues
- * (`<dataset>-downloader-bulk` and `-priority`) the file indexer publishes to, and the lines of its own
- * `bulk_ingesting_queue`/`priority_ingesting_queue` (`<ws>-bulk`, `<ws>-priority`). ETL_CONFIG_FPATH names the file
- * the ETL reads: the queues below hold when it is this file restricted to the stack's workspaces.
+ * v1.12.0's etl/etl.config.json, per workspace: the lines of its own `bulk_ingesting_queue`/`priority_ingesting_queue`
+ * (`<ws>-bulk`, `<ws>-priority`), which the file indexer publishes each new file's ingestion to (v1.8.0's downloader
+ * queues are gone with its file downloader). ETL_CONFIG_FPATH names the file the ETL reads: the queues below hold
+ * when it is this file restricted to the stack's workspaces.
  */
 const ETL_CONFIG = "etl/etl.config.json";
-const WORKSPACE_QUEUES: Record<
-    string,
-    { datasets: Record<string, string>; own: string; ownQueues?: string[] }
-> = {
-    csc: { datasets: { Muon: "16-17", Muon0: "22-23", StreamExpress: "28-29" }, own: "35-36" },
-    ecal: { datasets: { ZeroBias: "44-45" }, own: "53-54" },
-    egamma: { datasets: { EGamma0: "62-63" }, own: "69-70" },
-    hcal: { datasets: { ZeroBias: "78-79" }, own: "85-86" },
-    jetmet: { datasets: { JetMET: "94-95", JetMET0: "100-101" }, own: "108-109" },
-    // Both of its queues are the bulk ones.
-    muon_staging: { datasets: { Private: "117-118" }, own: "128-129", ownQueues: ["private-bulk"] },
-    tracker: {
-        datasets: {
-            ZeroBias: "137-138",
-            StreamExpress: "143-144",
-            HIForward0: "149-150",
-            HIPhysicsRawPrime0: "155-156",
-            StreamHIExpressRawPrime: "161-162",
-        },
-        own: "202-203",
-    },
+const WORKSPACE_QUEUES: Record<string, { own: string; ownQueues?: string[] }> = {
+    csc: { own: "28-29" },
+    ecal: { own: "44-45" },
+    egamma: { own: "58-59" },
+    hcal: { own: "72-73" },
+    jetmet: { own: "91-92" },
+    // Both of its queues are the bulk one.
+    muon_staging: { own: "109-110", ownQueues: ["private-bulk"] },
+    tracker: { own: "173-174" },
 };
 
 /** Who publishes each kind of queue (the task's `apply_async(..., queue=...)`). */
 const PUBLISHERS = {
     commonIndexer: `${dialsAt("etl/python/celery/__init__.py", "15-21")} (beat, hourly); ${dialsAt("etl/python/pipelines/dataset_indexer/post_load.py", "5-8")}`,
-    downloader: dialsAt("etl/python/pipelines/file_indexer/pipeline.py", "39-66"),
-    ingesting: dialsAt("etl/python/pipelines/file_downloader/pipeline.py", "48-57"),
+    ingesting: dialsAt("etl/python/pipelines/file_indexer/pipeline.py", "35-46"),
 } as const;
 
 /**
- * Every Celery queue v1.8.0 publishes for these workspaces, with where: `common-indexer` (the queue the beat schedule
- * and the dataset indexer send to, etl.config.json:3), each workspace's datasets' downloader queues and its own two.
- * A workspace v1.8.0's file does not list publishes its own two only if the operator's file adds it (unknown here).
+ * Every Celery queue v1.12.0 publishes for these workspaces, with where: `common-indexer` (the queue the beat schedule
+ * and the dataset indexer send to, etl.config.json:3) and each workspace's own two. A workspace v1.12.0's file does
+ * not list publishes its own two only if the operator's file adds it (unknown here).
  */
 export function publishedQueues(workspaces: readonly string[]): NamedFact[] {
     const out = new Map<string, At>();
@@ -64,15 +51,6 @@ export function publishedQueues(workspaces: readonly string[]): NamedFact[] {
     for (const ws of workspaces) {
         const known = WORKSPACE_QUEUES[ws];
         if (!known) continue;
-        for (const [dataset, lines] of Object.entries(known.datasets)) {
-            // muon_staging's priority queue is its bulk one (etl.config.json:117-118).
-            const kinds = dataset === "Private" ? ["bulk"] : ["bulk", "priority"];
-            for (const kind of kinds)
-                out.set(
-                    `${dataset}-downloader-${kind}`,
-                    `${dialsAt(ETL_CONFIG, lines)}; ${PUBLISHERS.downloader}`,
-                );
-        }
         for (const q of known.ownQueues ?? [`${ws}-bulk`, `${ws}-priority`])
             out.set(q, `${dialsAt(ETL_CONFIG, known.own)}; ${PUBLISHERS.ingesting}`);
     }

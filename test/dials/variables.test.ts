@@ -20,10 +20,10 @@ for (const stack of COMMITTED_STACKS) {
 
         it("control: a variable the code does not read fails", () => {
             const c = containers.find((x) => x.where.includes("common-redbeat"))!;
-            const edited = { ...c, vars: new Set([...c.vars, "RAW_LAYERS"]) };
+            const edited = { ...c, vars: new Set([...c.vars, "EOS_LANDING_ZONE"]) };
             assert.deepEqual(
                 variableMismatches([edited]).map((m) => m.split(", a variable")[0]),
-                [`${c.where}: sets RAW_LAYERS`],
+                [`${c.where}: sets EOS_LANDING_ZONE`],
             );
         });
 

@@ -23,7 +23,7 @@ import {
     operatorTestValues,
     testDigest,
 } from "../../e2e/operatorValues";
-import { OFF_IN_COPIES } from "../../e2e/stackCopies";
+import { OFF_IN_COPIES, liveInCopies } from "../../e2e/stackCopies";
 import { readStackFile } from "../../tools/plan/stackfile";
 
 const roots: string[] = [];
@@ -46,6 +46,7 @@ function committedCopy(stack: string) {
     const fixed = {
         ...Object.fromEntries(OFF_IN_COPIES.map((o) => [o.path, "false"])),
         ...pinnedImages(file.values),
+        ...liveInCopies(file.values),
     };
     const secrets = Object.fromEntries(
         requiredSecrets(stack, root).map((spec) => [spec.key, testValue(spec)]),

@@ -70,14 +70,14 @@ describe("facts/evidence", () => {
     });
 
     it("an image pushed under other names has one file, its aliases read as entries of their own", () => {
-        const etl = readEvidence(path.join(ROOT, "dials/dials-etl@v1.8.0.yaml"));
+        const etl = readEvidence(path.join(ROOT, "dials/dials-etl@v1.12.0.yaml"));
         assert.deepEqual(
             etl.map((e) => `${e.image}:${e.version}`),
             [
-                "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0",
-                "image-registry.openshift-image-registry.svc:5000/cms-dials-local/etl:v1.8.0",
-                "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/etl:v1.8.0",
-                "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/etl:v1.8.0",
+                "registry.cern.ch/cms-dqmdc/dials-etl:v1.12.0",
+                "image-registry.openshift-image-registry.svc:5000/cms-dials-local/etl:v1.12.0",
+                "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/etl:v1.12.0",
+                "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/etl:v1.12.0",
             ],
         );
         assert.ok(etl.every((e) => e.facts === etl[0].facts));

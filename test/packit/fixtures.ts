@@ -1,7 +1,6 @@
 import { operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
-import { readStackFile } from "../../tools/plan/stackfile";
-import { Objects, Registered, stackSections, stackValues } from "../harness";
+import { Objects, Registered, stackSections, stackValues, liveStackFile } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { SystemFixture, Values as SystemValues } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
@@ -128,7 +127,7 @@ function differences(raw: unknown, filled: unknown, path: string): string[] {
  * (see PLACEHOLDERS; this checks that premise) and the secrets' plain text, which the plan masks.
  */
 export async function committedObjects(stack: Stack): Promise<Objects> {
-    const raw = readStackFile(stack).values;
+    const raw = liveStackFile(stack).values;
     const filled = stackValues(stack);
     assert.deepEqual(
         ["packit", "stream"].flatMap((s) => differences(raw[s], filled[s], s)),

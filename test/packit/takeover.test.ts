@@ -3,7 +3,7 @@ import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { realRunProblems, stackSecrets } from "../harness";
+import { realRunProblems, stackSecrets, liveStackFile } from "../harness";
 
 /** The parts of a Packit/Stream section these tests read. */
 interface Section {
@@ -18,7 +18,7 @@ const SERVICES = ["packit", "stream"] as const;
 
 /** The notices of a committed stack's offline plan (placeholders allowed), as `pulumi up` logs them. */
 function notices(stack: (typeof STACKS)[number]): string[] {
-    const values = readStackFile(stack).values;
+    const values = liveStackFile(stack).values;
     const config = loadProgramConfig(
         memoryConfigSource(values, stackSecrets(stack, values), { stack }),
         SYSTEMS,

@@ -36,7 +36,7 @@ describe("committed plans (plans/<stack>/)", function () {
             assert.doesNotMatch(list, /^\s+(stringData|data):/m);
             assert.match(
                 list,
-                /^provider:kubernetes cluster-psi:\n {2}inputs:\n(?: {4}.*\n)*? {4}kubeconfig: "\[secret\]"$/m,
+                /^provider:kubernetes cluster-psi:\n(?: {2}staged: .*\n)? {2}inputs:\n(?: {4}.*\n)*? {4}kubeconfig: "\[secret\]"$/m,
             );
             assert.match(list, /^( +)apps\/v1:Deployment .*:\n\1 {2}object: psi \S+\/\S+$/m);
         }

@@ -26,6 +26,7 @@ describe("plan output directory", () => {
             "kubernetes",
             "notices.txt",
             "resources.json",
+            "staged.txt",
             "unset-secrets.txt",
         ]);
         assert.deepEqual(readdirSync(root), ["plan"], "no temporary directory left");
@@ -66,7 +67,7 @@ describe("plan output directory", () => {
         assert.equal(r.code, 1);
         assert.match(
             r.stderr,
-            /^Removed the earlier plan in .* \(kubernetes\/psi\.yaml, notices\.txt, resources\.json, unset-secrets\.txt\)/,
+            /^Removed the earlier plan in .* \(kubernetes\/psi\.yaml, notices\.txt, resources\.json, staged\.txt, unset-secrets\.txt\)/,
         );
         assert.match(r.stderr, /^Kept NOTES\.md in .*: not written by the plan/m);
         assert.deepEqual(readdirSync(out), ["NOTES.md"]);

@@ -26,12 +26,12 @@ describe("resource estimate of the size guard", function () {
             await runSystem(
                 DIALS,
                 "stage",
-                onDials((d) => d.etl!.downloaders!.push("SizeGuardDataset")),
+                onDials((d) => (d.etl!.downloaders ??= []).push("SizeGuardDataset")),
             )
         ).length;
         const values = readStackFile("stage").values;
         const more = structuredClone(values);
-        (dialsSection(more).etl as { downloaders: string[] }).downloaders.push("SizeGuardDataset");
+        ((dialsSection(more).etl as { downloaders?: string[] }).downloaders ??= []).push("SizeGuardDataset");
         assert.equal(estimateResources(more) - estimateResources(values), after - before);
         assert.ok(after > before);
     });

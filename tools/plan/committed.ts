@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import * as path from "path";
 import { CommandResult, crashText, parseFlags, printResult, usageResult } from "../cli/args";
 import { planCommand, quietStacks } from "./cli";
-import type { PlanResource } from "./render";
+import { PlanResource, stagedOfFile } from "./render";
 import { renderResourceList } from "./resourceList";
 import { PLAN_FILES } from "./run";
 
@@ -29,7 +29,8 @@ export function committedFiles(
     planFiles: Readonly<Record<string, string>>,
 ): Record<string, string> {
     const resources = JSON.parse(planFiles["resources.json"]) as PlanResource[];
-    const files: Record<string, string> = { "resources.yaml": renderResourceList(stack, resources) };
+    const staged = planFiles["staged.txt"] !== undefined ? stagedOfFile(planFiles["staged.txt"]) : [];
+    const files: Record<string, string> = { "resources.yaml": renderResourceList(stack, resources, staged) };
     for (const name of Object.keys(planFiles).sort()) {
         if (name.startsWith("kubernetes/")) files[name] = planFiles[name];
     }

@@ -19,12 +19,22 @@ export interface PlanResource {
 
 export interface Plan {
     resources: PlanResource[];
-    /** Required secrets the stack has not set: the plan used placeholders, `pulumi up` would stop on them. */
+    /**
+     * Required secrets the stack has not set: the plan used placeholders, `pulumi up` would stop on those of live
+     * systems (a staged system's are also in {@link Plan.todo}).
+     */
     unsetSecrets?: string[];
-    /** Full keys whose stack-file value is a placeholder only the operator can replace (a real run stops on each). */
+    /**
+     * Full keys whose stack-file value is a placeholder only the operator can replace (a real run stops on each of a
+     * live system; a staged system's are also in {@link Plan.todo}).
+     */
     operatorValues?: string[];
     /** What an operator must read before `pulumi up`, each with its kind: a real run logs them as warnings. */
     notices?: PlanNotice[];
+    /** The staged systems (`status: staged`): planned here in full, registered by no `pulumi up`. */
+    staged?: string[];
+    /** What the staged systems need before they go live (unset secrets, placeholders): full keys, warnings only. */
+    todo?: string[];
     /** Cluster name → Kubernetes objects as `kubectl apply` takes them, secrets masked. */
     kubernetes: Record<string, Record<string, unknown>[]>;
 }
@@ -195,13 +205,56 @@ export function kindLabel(type: string): string {
 
 /** The unset secrets, one per line with the command that sets one, for `unset-secrets.txt`. */
 export function renderUnsetSecrets(stack: string, plan: Plan): string {
-    const unset = plan.unsetSecrets ?? [];
-    if (unset.length === 0) return "# every required secret is set\n";
+    const { blocking: unset, staged } = splitByStaged(plan.unsetSecrets ?? [], plan, true);
+    if (unset.length === 0 && staged.length === 0) return "# every required secret is set\n";
     return `${[
         `# ${unset.length} required secret(s) of stack ${stack} are not set: \`pulumi up\` stops until each is set with`,
         `#   pulumi config set --secret <key> --stack ${stack}   (prompts; files: ... < file)`,
         ...unset,
+        ...(staged.length > 0
+            ? [
+                  `# ${staged.length} more are staged systems' to-do (staged.txt): \`pulumi up\` goes past them until the system is live`,
+                  ...staged,
+              ]
+            : []),
     ].join("\n")}\n`;
+}
+
+/** Keys a live system's `pulumi up` stops on, and the staged systems' to-do among `keys` (secrets: without prefix). */
+export function splitByStaged(
+    keys: readonly string[],
+    plan: Pick<Plan, "todo">,
+    secrets = false,
+): { blocking: string[]; staged: string[] } {
+    const todo = new Set(plan.todo ?? []);
+    const isTodo = (k: string) => todo.has(secrets ? `runbooks:${k}` : k);
+    return { blocking: keys.filter((k) => !isTodo(k)), staged: keys.filter(isTodo) };
+}
+
+/** The staged systems and each one's to-do, for `staged.txt`: a section a line, its to-do keys indented below it. */
+export function renderStaged(stack: string, plan: Plan): string {
+    const staged = plan.staged ?? [];
+    if (staged.length === 0) return `# every system of stack ${stack} is live\n`;
+    const todo = plan.todo ?? [];
+    const owned = (section: string) =>
+        todo.filter((k) => k.startsWith(`runbooks:${section}.`) || k.startsWith(`runbooks:${section}-`));
+    const shared = todo.filter((k) => !staged.some((s) => owned(s).includes(k)));
+    return `${[
+        `# Staged systems of stack ${stack} (status: staged): planned and checked, never deployed by \`pulumi up\`. Each`,
+        "# with its to-do, what it needs before `status: live` (unset secrets, placeholders); then what their clusters need.",
+        ...staged.flatMap((s) => [`${s}:`, ...owned(s).map((k) => `  ${k}`)]),
+        ...(shared.length > 0
+            ? ["(clusters and providers of staged systems):", ...shared.map((k) => `  ${k}`)]
+            : []),
+    ].join("\n")}\n`;
+}
+
+/** The staged sections a `staged.txt` lists. */
+export function stagedOfFile(text: string): string[] {
+    return text
+        .split("\n")
+        .filter((l) => /^[a-z][a-z0-9-]*:$/.test(l))
+        .map((l) => l.slice(0, -1));
 }
 
 /** The widest line the summary prints (a notice of no known kind excepted: it is printed whole). */
@@ -240,7 +293,7 @@ function keyParts(key: string): { section: string; rest: string } | undefined {
 
 /** The head of the summary's list of operator values (renderSummary writes it, operatorValuesOfSummary reads it). */
 const OPERATOR_VALUES_HEAD =
-    /^\d+ stack-file values? (is a placeholder|are placeholders) only the operator can fill in:/;
+    /^\d+ stack-file values? (of staged systems )?(is a placeholder|are placeholders) only the operator can fill in/;
 
 /**
  * The operator values one section a line (`  runbooks:<section>: <rest>, <rest>`, continued on lines indented by four),
@@ -263,11 +316,15 @@ function operatorValueLines(keys: readonly string[]): string[] {
 /** The operator values (Plan.operatorValues) a printed summary lists: what a plan shows of them besides its files. */
 export function operatorValuesOfSummary(summary: string): string[] {
     const lines = summary.split("\n");
-    const head = lines.findIndex((l) => OPERATOR_VALUES_HEAD.test(l));
-    if (head === -1) return [];
+    // Two lists may follow such a head: the live systems' (`pulumi up` stops on them), then the staged ones' to-do.
+    return lines.flatMap((l, i) => (OPERATOR_VALUES_HEAD.test(l) ? valuesAfter(lines.slice(i + 1)) : []));
+}
+
+/** The keys listed below one head of operator values. */
+function valuesAfter(lines: readonly string[]): string[] {
     const values: string[] = [];
     let section: string | undefined;
-    for (const line of lines.slice(head + 1)) {
+    for (const line of lines) {
         // The head itself may wrap: its continuation lines come before the first value and are not indented.
         if (!line.startsWith("  ")) {
             if (line !== "" && values.length === 0) continue;
@@ -326,16 +383,23 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
             fitted(`  ${system.padEnd(w1)}  ${String(total(system)).padStart(w2)}: ${kinds.join(", ")}`),
         );
     }
-    const unset = plan.unsetSecrets ?? [];
-    lines.push(
-        "",
-        ...(unset.length > 0
-            ? wrapped(
-                  `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
-              )
-            : ["Every required secret is set."]),
-    );
-    const operator = plan.operatorValues ?? [];
+    const unset = splitByStaged(plan.unsetSecrets ?? [], plan, true).blocking;
+    const staged = plan.staged ?? [];
+    // With every system staged there is no live system whose secrets could be set or not: the staged line says it all.
+    if (unset.length > 0 || staged.length < systems.filter((s) => s !== "program").length)
+        lines.push(
+            "",
+            ...(unset.length > 0
+                ? wrapped(
+                      `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
+                  )
+                : [
+                      staged.length > 0
+                          ? "Every required secret of the live systems is set."
+                          : "Every required secret is set.",
+                  ]),
+        );
+    const operator = splitByStaged(plan.operatorValues ?? [], plan).blocking;
     if (operator.length > 0) {
         lines.push(
             "",
@@ -344,6 +408,23 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
             ),
             ...operatorValueLines(operator),
         );
+    }
+    if (staged.length > 0) {
+        const todo = plan.todo ?? [];
+        const placeholders = splitByStaged(plan.operatorValues ?? [], plan).staged;
+        lines.push(
+            "",
+            ...wrapped(
+                `Staged (planned above, \`pulumi up --stack ${stack}\` deploys nothing of them and is not stopped by them): ${staged.join(", ")}; their to-do before going live, ${todo.length} unset secrets and placeholders, is in ${file("staged.txt")}.`,
+            ),
+        );
+        if (placeholders.length > 0)
+            lines.push(
+                ...wrapped(
+                    `${placeholders.length} stack-file value${placeholders.length === 1 ? " of staged systems is a placeholder" : "s of staged systems are placeholders"} only the operator can fill in before they go live:`,
+                ),
+                ...operatorValueLines(placeholders),
+            );
     }
     const notices = plan.notices ?? [];
     if (notices.length > 0) {

@@ -25,8 +25,13 @@ function keyOf(r: PlanResource): string {
  * any other resource's provider and inputs, secrets masked as in resources.json. Then its children, each keyed by
  * `<kind> <name>`: the keys above never hold a space, so they cannot be taken for a child.
  */
-function entry(r: PlanResource, children: Map<string, PlanResource[]>): Record<string, unknown> {
+function entry(
+    r: PlanResource,
+    children: Map<string, PlanResource[]>,
+    staged = false,
+): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    if (staged) out.staged = STAGED_MARK;
     const object = objectOf(r);
     if (object !== undefined) out.object = object;
     else if (r.provider !== "") out.provider = nameOfUrn(r.provider);
@@ -38,12 +43,35 @@ function entry(r: PlanResource, children: Map<string, PlanResource[]>): Record<s
     return out;
 }
 
+/** What a staged system's top-level resources say in the list. */
+export const STAGED_MARK = "planned only: its system is status staged, pulumi up registers nothing of it";
+
+/**
+ * Whether a top-level resource is a staged system's: its component (by its system), or a provider only staged
+ * systems' resources use (the program makes a cluster's provider only for a system it deploys).
+ */
+function stagedRoots(
+    resources: readonly PlanResource[],
+    staged: readonly string[],
+): (r: PlanResource) => boolean {
+    if (staged.length === 0) return () => false;
+    return (r) => {
+        if (!r.type.startsWith("pulumi:providers:")) return staged.includes(r.system);
+        const users = resources.filter((u) => u.provider === r.urn);
+        return users.length > 0 && users.every((u) => staged.includes(u.system));
+    };
+}
+
 /**
  * Every resource of a plan as the tree `pulumi up` registers (children under their parent, siblings by kind and
  * name), in YAML: what a pull request adds, removes, moves (a new parent is a new URN) or protects reads as lines of
  * its diff. Deterministic: the same plan gives the same bytes on every machine.
  */
-export function renderResourceList(stack: string, resources: readonly PlanResource[]): string {
+export function renderResourceList(
+    stack: string,
+    resources: readonly PlanResource[],
+    staged: readonly string[] = [],
+): string {
     const urns = new Set(resources.map((r) => r.urn));
     const children = new Map<string, PlanResource[]>();
     // Code-unit order, not a locale's: the same on every machine.
@@ -55,12 +83,19 @@ export function renderResourceList(stack: string, resources: readonly PlanResour
         else children.set(parent, [r]);
     }
     const roots = children.get("") ?? [];
-    const tree = Object.fromEntries(roots.map((r) => [keyOf(r), entry(r, children)]));
+    const isStagedRoot = stagedRoots(resources, staged);
+    const tree = Object.fromEntries(roots.map((r) => [keyOf(r), entry(r, children, isStagedRoot(r))]));
     const doc = new Document(tree, { aliasDuplicateObjects: false });
     doc.commentBefore = [
         ` Stack ${stack}: the ${resources.length} resources \`pulumi up\` registers, each under its parent (written by`,
         " `npm run plans:write`; CI fails when it is stale). A Kubernetes object names its cluster and namespace/name:",
         " its fields are in kubernetes/<cluster>.yaml. Any other resource shows its inputs, secret values masked.",
+        ...(staged.length > 0
+            ? [
+                  ` Staged (status: staged, planned in full here but registered by no \`pulumi up\`): ${staged.join(", ")};`,
+                  ` each top-level resource of theirs says \`staged\`, and so do their objects' files in kubernetes/.`,
+              ]
+            : []),
     ].join("\n");
     return doc.toString({ lineWidth: 0 });
 }

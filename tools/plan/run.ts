@@ -17,7 +17,15 @@ import { ConfigSource } from "../../components/config/source";
 import { deployProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";
 import { RecordedResource, SECRET_MASK, installRecorder, settle } from "../mocks/recorder";
-import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecrets } from "./render";
+import {
+    Plan,
+    buildPlan,
+    renderManifests,
+    renderResourcesJson,
+    nameOfUrn,
+    renderStaged,
+    renderUnsetSecrets,
+} from "./render";
 import { renderNotices } from "./notices";
 import { checkSize } from "./size";
 import { withQuietStacks } from "./stacks";
@@ -83,6 +91,7 @@ export async function planStack(
         // Other stacks' grants and the file lines of messages come from the checkout planned, not the cwd.
         root,
     });
+    const todo = new Set(config.todo.map((p) => p.key));
     const recorded = await recordConfig(stack, config);
     observer.recorded?.(recorded);
     return {
@@ -91,9 +100,30 @@ export async function planStack(
             SYSTEMS.map((s) => s.section),
         ),
         unsetSecrets: [...unset].sort(),
-        operatorValues: config.operatorValues.map((p) => p.key).sort(),
+        // Every planned system's placeholders; those of staged systems are also in `todo` (`pulumi up` goes past them).
+        operatorValues: [
+            ...config.operatorValues.map((p) => p.key),
+            ...[...todo].filter((k) => !unset.has(k.slice("runbooks:".length))),
+        ].sort(),
         notices: config.notices,
+        staged: config.staged,
+        todo: [...todo].sort(),
     };
+}
+
+/**
+ * The comment a cluster's manifests start with when only staged systems write to it (`pulumi up` applies none of
+ * them); empty for any other cluster, whose file is exactly its objects.
+ */
+function stagedClusterHeader(plan: Plan, cluster: string): string {
+    const staged = plan.staged ?? [];
+    const on = plan.resources.filter(
+        (r) =>
+            r.provider.includes(":providers:kubernetes::") && nameOfUrn(r.provider) === `cluster-${cluster}`,
+    );
+    const systems = [...new Set(on.map((r) => r.system))].sort();
+    if (staged.length === 0 || systems.length === 0 || !systems.every((s) => staged.includes(s))) return "";
+    return `# staged: every object below is of ${systems.join(", ")} (status: staged): planned, applied by no \`pulumi up\`\n`;
 }
 
 /** Marks a directory as the plan output of one stack: only such a directory is ever written into. */
@@ -231,11 +261,12 @@ export function writePlan(plan: Plan, dir: string, stack: string): { files: stri
             ["resources.json", renderResourcesJson(plan)],
             ["unset-secrets.txt", renderUnsetSecrets(stack, plan)],
             ["notices.txt", renderNotices(stack, plan.notices ?? [])],
+            ["staged.txt", renderStaged(stack, plan)],
         ];
         for (const cluster of Object.keys(plan.kubernetes).sort()) {
             files.push([
                 path.join("kubernetes", `${cluster}.yaml`),
-                renderManifests(plan.kubernetes[cluster]),
+                stagedClusterHeader(plan, cluster) + renderManifests(plan.kubernetes[cluster]),
             ]);
         }
         mkdirSync(path.join(tmp, "kubernetes"));

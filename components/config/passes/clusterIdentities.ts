@@ -15,6 +15,7 @@ import { ClustersConfig } from "../program";
 import { ConfigSource } from "../source";
 import { OtherStack } from "../stacks";
 import { Placement, usedClusters } from "./clusterReferences";
+import { stagedOnlyCluster } from "./secrets";
 import { Passed } from "./pass";
 import { kubeconfigSecret } from "./secrets";
 
@@ -29,6 +30,8 @@ export interface ClusterIdentities {
     warnings: KindedNotice[];
     /** Pins only the operator can supply: the offline plan lists them, a real run stops on them. */
     operatorValues: ConfigProblem[];
+    /** Pins of clusters only staged systems write to: their to-do, never a problem. */
+    todo: ConfigProblem[];
 }
 
 export interface ClusterIdentitiesInput {
@@ -46,7 +49,7 @@ export function clusterIdentities(
     input: ClusterIdentitiesInput,
 ): Passed<ClusterIdentities> {
     const problems: ConfigProblem[] = [];
-    const state: ClusterIdentities = { marks: {}, warnings: [], operatorValues: [] };
+    const state: ClusterIdentities = { marks: {}, warnings: [], operatorValues: [], todo: [] };
     for (const cluster of usedClusters(input.placements)) {
         const entry = input.clusters[cluster];
         const written = writtenMarks(entry);
@@ -84,7 +87,8 @@ export function clusterIdentities(
         };
         if (input.stack !== undefined && pinRequired(input.stack) && written.uid === undefined) {
             const missing = missingPinProblem(input.stack, cluster, entry?.context);
-            if (input.placeholders) state.operatorValues.push(missing);
+            if (stagedOnlyCluster(cluster, input.placements)) state.todo.push(missing);
+            else if (input.placeholders) state.operatorValues.push(missing);
             else problems.push(missing);
         }
     }

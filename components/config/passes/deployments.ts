@@ -1,7 +1,7 @@
 import { Notice } from "../notices";
 import { OpenstackConfig } from "../program";
 import { withStackInText } from "../problems";
-import { SectionBase, StackTier } from "../system";
+import { SectionBase, StackTier, isLive } from "../system";
 import { SystemDefinition } from "../systemDefinition";
 import { Placement } from "./clusterReferences";
 import { deployedImages } from "./systems";
@@ -11,6 +11,8 @@ import { DefinitionError } from "../../shared/errors";
 export interface Deployment {
     def: SystemDefinition;
     section: SectionBase;
+    /** `pulumi up` registers it ({@link isLive}); a staged one only the offline plan records. */
+    live: boolean;
     target: { kind: "kubernetes"; cluster: string } | { kind: "openstack"; openstack: OpenstackConfig };
 }
 
@@ -23,15 +25,16 @@ export function deployments(input: {
 }): Deployment[] {
     return input.enabled.map((def): Deployment => {
         const section = input.sections[def.section];
+        const live = isLive(section);
         if (def.target === "openstack") {
             if (!input.openstack)
                 throw new DefinitionError(`${def.section} was accepted without an openstack section`);
-            return { def, section, target: { kind: "openstack", openstack: input.openstack } };
+            return { def, section, live, target: { kind: "openstack", openstack: input.openstack } };
         }
         const placed = input.placements.find((p) => p.system.def === def && !p.fresh);
         if (!placed)
             throw new DefinitionError(`${def.section} was accepted without a cluster of runbooks:clusters`);
-        return { def, section, target: { kind: "kubernetes", cluster: placed.cluster } };
+        return { def, section, live, target: { kind: "kubernetes", cluster: placed.cluster } };
     });
 }
 

@@ -2,7 +2,7 @@ import type { LoadOptions } from "../loadOptions";
 import { ConfigProblem, fullKey, secretFix, specSecretFix } from "../problems";
 import { ClustersConfig, OpenstackConfig } from "../program";
 import { ConfigSource } from "../source";
-import { SecretSpec } from "../system";
+import { SecretSpec, isStaged } from "../system";
 import { SystemDefinition } from "../systemDefinition";
 import { Placement, usedClusters } from "./clusterReferences";
 import { Passed } from "./pass";
@@ -37,8 +37,10 @@ export function openstackSecrets(os: OpenstackConfig | undefined): SecretSpec[] 
 export interface Secrets {
     /** Every secret this configuration uses (optional ones included): enabled systems', kubeconfigs, OpenStack's. */
     specs: SecretSpec[];
-    /** Required secrets that are not set (only possible with `placeholderSecret`: the plan lists them). */
+    /** Required secrets of live systems that are not set (only possible with `placeholderSecret`: the plan lists them). */
     unset: SecretSpec[];
+    /** Required secrets that only staged systems want and that are not set: their to-do, never a problem. */
+    todo: ConfigProblem[];
     /** Every secret some section declares, enabled or not: the only keys the secret store hands out. */
     declared: Map<string, SecretSpec>;
     /** The offline plan's stand-in for each required secret that is not set. */
@@ -57,17 +59,20 @@ export interface SecretsInput extends Pick<LoadOptions, "placeholderSecret"> {
 export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secrets> {
     const keys = new Set(source.keys());
     const wanted = new WantedSecrets();
-    for (const { def, parsed } of input.read) wanted.want(def.secrets(parsed), parsed.enabled);
+    for (const { def, parsed } of input.read)
+        wanted.want(def.secrets(parsed), parsed.enabled, isStaged(parsed));
     // Each cluster in use wants its kubeconfig (read and checked by the clusterIdentities pass).
-    for (const cluster of usedClusters(input.placements)) wanted.want([kubeconfigSecret(cluster)], true);
+    for (const cluster of usedClusters(input.placements))
+        wanted.want([kubeconfigSecret(cluster)], true, stagedOnlyCluster(cluster, input.placements));
     const openstack = openstackProblems(keys, input, wanted);
-    const unset = unsetSecrets(wanted.required, keys, input);
+    const unset = unsetSecrets(wanted, keys, input);
     const plain = plainTextSecrets(source, keys, wanted.declared, input.systems);
     const refused = refusedValues(source, wanted.specs);
     return {
         state: {
             specs: wanted.specs,
             unset: unset.specs,
+            todo: unset.todo,
             declared: wanted.declared,
             placeholders: unset.placeholders,
         },
@@ -75,17 +80,33 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
     };
 }
 
-/** The secrets sections declare, in the order declared; only an enabled part's are used and, unless optional, required. */
+/** A cluster only staged systems write to: its kubeconfig is their to-do, not a problem. */
+export function stagedOnlyCluster(cluster: string, placements: readonly Placement[]): boolean {
+    const on = placements.filter((p) => !p.fresh && p.cluster === cluster);
+    return on.length > 0 && on.every((p) => isStaged(p.system.parsed));
+}
+
+/**
+ * The secrets sections declare, in the order declared; only an enabled part's are used and, unless optional,
+ * required. A required secret only staged systems want is theirs to set before they go live ({@link stagedOnly}).
+ */
 class WantedSecrets {
     readonly declared = new Map<string, SecretSpec>();
     readonly required: SecretSpec[] = [];
     readonly specs: SecretSpec[] = [];
+    private readonly live = new Set<string>();
 
-    want(list: readonly SecretSpec[], enabled: boolean): void {
+    want(list: readonly SecretSpec[], enabled: boolean, staged = false): void {
         list.forEach((s) => this.declared.set(s.key, s));
         if (!enabled) return;
         this.specs.push(...list);
         this.required.push(...list.filter((s) => !s.optional));
+        if (!staged) list.forEach((s) => this.live.add(s.key));
+    }
+
+    /** No live system wants it: a missing value is a staged system's to-do. */
+    stagedOnly(key: string): boolean {
+        return !this.live.has(key);
     }
 }
 
@@ -95,8 +116,13 @@ function openstackProblems(
     input: SecretsInput,
     wanted: WantedSecrets,
 ): ConfigProblem[] {
-    const needed = input.read.some((r) => r.parsed.enabled && r.def.target === "openstack");
-    wanted.want(openstackSecrets(input.openstack), needed);
+    const using = input.read.filter((r) => r.parsed.enabled && r.def.target === "openstack");
+    const needed = using.length > 0;
+    wanted.want(
+        openstackSecrets(input.openstack),
+        needed,
+        using.every((r) => isStaged(r.parsed)),
+    );
     if (!needed || keys.has("openstack")) return [];
     return [
         {
@@ -107,29 +133,39 @@ function openstackProblems(
     ];
 }
 
-/** Required secrets that are not set: a problem each, or in the offline plan a stand-in each. */
+/**
+ * Required secrets that are not set: a problem each, or in the offline plan a stand-in each; one only staged systems
+ * want is their to-do instead (with a stand-in in the offline plan, which plans them in full).
+ */
 function unsetSecrets(
-    required: readonly SecretSpec[],
+    wanted: WantedSecrets,
     keys: ReadonlySet<string>,
     input: SecretsInput,
-): { specs: SecretSpec[]; placeholders: Map<string, string>; problems: ConfigProblem[] } {
+): {
+    specs: SecretSpec[];
+    placeholders: Map<string, string>;
+    problems: ConfigProblem[];
+    todo: ConfigProblem[];
+} {
     const placeholders = new Map<string, string>();
     const specs: SecretSpec[] = [];
     const problems: ConfigProblem[] = [];
-    for (const spec of required) {
-        if (keys.has(spec.key)) continue;
-        specs.push(spec);
-        if (input.placeholderSecret) {
-            placeholders.set(spec.key, input.placeholderSecret(spec));
-        } else {
-            problems.push({
-                key: fullKey(spec.key),
-                message: `secret is missing: ${spec.description}`,
-                fix: specSecretFix(spec),
-            });
-        }
+    const todo: ConfigProblem[] = [];
+    const seen = new Set<string>();
+    for (const spec of wanted.required) {
+        if (keys.has(spec.key) || seen.has(spec.key)) continue;
+        seen.add(spec.key);
+        const missing = {
+            key: fullKey(spec.key),
+            message: `secret is missing: ${spec.description}`,
+            fix: specSecretFix(spec),
+        };
+        if (input.placeholderSecret) placeholders.set(spec.key, input.placeholderSecret(spec));
+        if (wanted.stagedOnly(spec.key)) todo.push(missing);
+        else if (input.placeholderSecret) specs.push(spec);
+        else problems.push(missing);
     }
-    return { specs, placeholders, problems };
+    return { specs, placeholders, problems, todo };
 }
 
 /** Secrets stored in plain text: every declared one, and any key named like a system's secret. */

@@ -7,7 +7,7 @@ import { releaseGateProblems } from "../releaseGate";
 import { ClustersConfig } from "../program";
 import { ConfigProblem, fullKey } from "../problems";
 import { ConfigSource } from "../source";
-import { SectionBase, StackTier, checkOutcome, takesOver } from "../system";
+import { SectionBase, StackTier, checkOutcome, isStaged, takesOver } from "../system";
 import { SystemDefinition } from "../systemDefinition";
 import { ForeignKeys } from "./foreign";
 import { Passed } from "./pass";
@@ -32,10 +32,14 @@ export interface SystemsRead {
     read: SystemRead[];
     /** The section of every system present, enabled or not; an enabled one as its check built it. */
     sections: Record<string, SectionBase>;
-    /** Systems that will be deployed, in registry order. */
+    /** Systems that are planned and checked (live and staged), in registry order. */
     enabled: SystemDefinition[];
+    /** The sections of the enabled systems that are staged ({@link isStaged}): planned and checked, never deployed. */
+    staged: string[];
     /** Placeholders the offline plan goes past and lists (only when the stack's secrets are placeholders too). */
     operatorValues: ConfigProblem[];
+    /** A staged system's placeholders: its to-do, listed (warnings), never a problem, offline or under the engine. */
+    todo: ConfigProblem[];
     /** No section has a field that could not be read (else some checks wait for the next run). */
     complete: boolean;
 }
@@ -58,7 +62,15 @@ export function readSystems(
     const keys = new Set(source.keys());
     const typos = sectionTypos([...keys], systems);
     const problems: ConfigProblem[] = [];
-    const state: SystemsRead = { read: [], sections: {}, enabled: [], operatorValues: [], complete: true };
+    const state: SystemsRead = {
+        read: [],
+        sections: {},
+        enabled: [],
+        staged: [],
+        operatorValues: [],
+        todo: [],
+        complete: true,
+    };
     for (const def of systems) {
         if (!keys.has(def.section)) {
             const typo = [...typos].find(([, to]) => to === def.section)?.[0];
@@ -85,12 +97,15 @@ export function readSystems(
             state.sections[def.section] = cfg;
             if (cfg.enabled) {
                 state.enabled.push(def);
+                const staged = isStaged(cfg);
+                if (staged) state.staged.push(def.section);
                 // A system's own cross-field checks may depend on any field: they run only on what was read exactly.
                 if (exact) {
                     const checked = checkSystem(def, cfg, { ...input, stack: source.stack });
                     if (checked.section) state.sections[def.section] = checked.section;
                     for (const p of checked.problems.filter((p) => !underBroken(p.key, broken))) {
-                        if (checked.passable(p) && input.placeholders) state.operatorValues.push(p);
+                        if (checked.passable(p) && staged) state.todo.push(p);
+                        else if (checked.passable(p) && input.placeholders) state.operatorValues.push(p);
                         else own.push(p);
                     }
                 }

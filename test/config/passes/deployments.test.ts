@@ -31,6 +31,7 @@ function deployedSaying(
         {
             def,
             section: { enabled: true, cluster: "psi" },
+            live: true,
             target: { kind: "kubernetes" as const, cluster: "psi" },
         },
     ];
@@ -56,8 +57,8 @@ describe("pass: what deploy runs", () => {
                 openstack,
             }),
             [
-                { def: a, section: sections.a, target: { kind: "kubernetes", cluster: "psi" } },
-                { def: cloud, section: sections.cloud, target: { kind: "openstack", openstack } },
+                { def: a, section: sections.a, live: true, target: { kind: "kubernetes", cluster: "psi" } },
+                { def: cloud, section: sections.cloud, live: true, target: { kind: "openstack", openstack } },
             ],
         );
     });

@@ -64,6 +64,7 @@ describe("pass: secrets wanted, set and encrypted", () => {
             state: {
                 specs: [],
                 unset: [],
+                todo: [],
                 declared: r.state.declared,
                 placeholders: new Map(),
             },

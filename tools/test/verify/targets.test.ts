@@ -9,6 +9,19 @@ import { Targets } from "../../verify/model";
 // What verify derives from a committed stack, offline: the hosts of its Ingresses and Routes, the certificate
 // deployed for each (read by config key, only the keys it needs), Packit's /metrics, Prow's hook and its HMAC key.
 
+/** The stack file's values with each enabled system turned live (`status: live`). */
+function everyEnabledLive(values: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(values).map(([k, v]) => {
+            const s = v as { enabled?: unknown } | null;
+            return [
+                k,
+                typeof s === "object" && s !== null && s.enabled === true ? { ...s, status: "live" } : v,
+            ];
+        }),
+    );
+}
+
 const FULLCHAIN = "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n";
 
 describe("verify's targets of the prod stack", function () {
@@ -19,7 +32,8 @@ describe("verify's targets of the prod stack", function () {
         const root = repoRoot();
         targets = await targetsOf({
             stack: "prod",
-            values: readStackFile("prod", root).values,
+            // Every system live, as once its operator has set its secrets (the committed file stages them all).
+            values: everyEnabledLive(readStackFile("prod", root).values),
             recorded: await recordWithMarkers("prod", root),
             reader: async (key) => {
                 asked.push(key);
@@ -82,15 +96,32 @@ describe("verify's targets of the prod stack", function () {
     });
 });
 
+describe("verify's targets of a stack whose systems are staged", () => {
+    it("checks nothing of a staged system, and a live one's hosts (control: DIALS live)", async function () {
+        this.timeout(120_000);
+        const root = repoRoot();
+        const values = readStackFile("prod", root).values;
+        const recorded = await recordWithMarkers("prod", root);
+        const reader = async (key: string) => ({ value: `value-of-${key}` });
+        const staged = await targetsOf({ stack: "prod", values, recorded, reader });
+        assert.deepEqual(staged.hosts, []);
+        const dialsLive = { ...values, dials: { ...(values.dials as object), status: "live" } };
+        const live = await targetsOf({ stack: "prod", values: dialsLive, recorded, reader });
+        assert.deepEqual([...new Set(live.hosts.map((h) => h.system))], ["dials"]);
+    });
+});
+
 describe("verify's systems and steps", () => {
-    it("verifies enabled systems only, and leaves out one marked staged", () => {
+    it("verifies live systems only: enabled and not staged (the schema's default is live)", () => {
         const values = {
             a: { enabled: true },
             b: { enabled: false },
-            c: { enabled: true, staged: true },
+            c: { enabled: true, status: "staged" },
             d: {},
+            f: { enabled: true, status: "live" },
+            g: { enabled: false, status: "live" },
         };
-        assert.deepEqual(verifiedSystems(values, ["a", "b", "c", "d", "e"]), ["a"]);
+        assert.deepEqual(verifiedSystems(values, ["a", "b", "c", "d", "e", "f", "g"]), ["a", "f"]);
     });
 
     it("names an existing runbook row for every check it runs or lists", () => {
