@@ -49,6 +49,7 @@ import {
     firstDeployCopy,
     printedConfigSets,
     printedReleaseRecords,
+    upGateRecords,
     printedPatches,
     printedRoleStops,
     printedStatefulSetTakeovers,
@@ -321,7 +322,10 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
             const applyPrinted = async (phase: string): Promise<void> => {
                 for (let round = 1; round <= 3; round++) {
                     const fixes = [...printedPatches(report), ...printedRoleStops(report)];
-                    const settings = [...printedConfigSets(report, STACK), ...printedReleaseRecords(report, STACK)];
+                    const settings = [
+                        ...printedConfigSets(report, STACK),
+                        ...printedReleaseRecords(report, STACK),
+                    ];
                     if (fixes.length + settings.length === 0) return;
                     for (const f of fixes) kubectl.ok(f.args);
                     for (const args of settings) copy!.pulumi(args);
@@ -405,6 +409,15 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
                 if (c.platform === "kubernetes") paths[`clusters.${cluster}.skipIngressAwait`] = "true";
             }
             copy.configure({ paths });
+            const asked = upGateRecords(copy.dir, STACK);
+            copy.configure({ paths: asked });
+            log(
+                `the up's release gate asked for ${Object.keys(asked).length} records the report did not print (recorded as the pins: ${
+                    Object.keys(asked)
+                        .map((k) => k.split(".").slice(-1)[0])
+                        .join(", ") || "none"
+                })`,
+            );
             // What is watched is the cluster, not the state on the way: one state write at the end (StackCopy.checkpoints).
             copy.checkpoints = "at-end";
             stack = await engineStack(copy, tools);

@@ -8,7 +8,11 @@ import { Report } from "../tools/adopt/report";
 import { imageChanges, recordCommand } from "../tools/adopt/imageChanges";
 import { parseImageRef } from "../components/shared/imageRef";
 import { releaseOfImage } from "../components/shared/releases";
-import { readStackFile } from "../tools/plan/stackfile";
+import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
+import { loadProgramConfig } from "../components/config/load";
+import { ConfigError } from "../components/config/problems";
+import { SYSTEMS } from "../components/systems";
+import { SECRET_MASK } from "../tools/mocks/recorder";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
@@ -250,6 +254,34 @@ export function printedReleaseRecords(report: Report, stack: string): string[][]
             const read = releaseOfImage(c.program) ? parseImageRef(c.program).tag! : "0.0.0";
             return shellWords(recordCommand(c, stack).replace("<the release it runs>", read)).slice(1);
         });
+}
+
+/**
+ * The records `pulumi up`'s own release gate asks for in the stack copy at `dir` once adoption is on, beyond those the
+ * report printed: the gate cannot see the cluster, so it wants every image of a system it takes over recorded
+ * (components/config/releaseGate.ts), while the report prints a record only where the live tag names no release. The
+ * gap is known (the closing note of issue 82): the operator meets these as the up's refusal, each with its look-up,
+ * and records them; here, read offline from the same refusal, with the pin's own release as the read (0.0.0 for a pin
+ * by digest alone), as test/fixtures/runningReleases.ts does. Path to recorded release, one per record.
+ */
+export function upGateRecords(dir: string, stack: string): Record<string, string> {
+    const file = readStackFile(stack, dir);
+    try {
+        loadProgramConfig(stackFileSource(file, SECRET_MASK), SYSTEMS, {
+            placeholderSecret: () => SECRET_MASK,
+        });
+        return {};
+    } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        const records = err.problems.flatMap((p) => {
+            const key = /^runbooks:(clusters\.[^.]+\.running\.[^.]+\..+)$/.exec(p.key)?.[1];
+            const image = / with (\S+) \(/.exec(p.message)?.[1];
+            if (!key || !image || !p.message.startsWith("is not set")) return [];
+            const read = releaseOfImage(image) ? parseImageRef(image).tag! : "0.0.0";
+            return [[key, read] as const];
+        });
+        return Object.fromEntries(records);
+    }
 }
 
 /**
