@@ -33,6 +33,10 @@ const ONE_SIDED: readonly { test: (urn: string, type: string) => boolean; why: s
         why: "the stack's root resource: the engine registers it, the program's mocks have none to record",
     },
     {
+        test: (_u, t) => t === "pulumi:pulumi:StackReference",
+        why: "the up's read of the stack's own last checkpoint (components/program.ts readDeployed, whether a staged system was deployed): the offline plan reads no backend",
+    },
+    {
         test: (u, t) => t.startsWith("pulumi:providers:") && /::default(_\d+)*(_\d+_\d+_\d+)?$/.test(u),
         why: "a default provider the engine makes for a package used without an explicit provider",
     },
