@@ -231,3 +231,13 @@ export function processesOf(copy: StackCopy): { pid: number; cmd: string }[] {
     }
     return found;
 }
+
+/**
+ * The operations of a preview's or update's summary that change something, as `--expect-no-changes` counts them: a
+ * read (the program's StackReference to its own stack, components/program.ts) changes nothing
+ * (pulumi/pulumi@1b59498:pkg/engine/update.go:531-542 leaves out same, read, read-discard and read-replacement).
+ */
+export function changedOps(summary: Record<string, number | undefined>): string[] {
+    const unchanged = new Set(["same", "read", "read-discard", "read-replacement"]);
+    return Object.keys(summary).filter((op) => !unchanged.has(op));
+}
