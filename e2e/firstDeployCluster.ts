@@ -260,7 +260,7 @@ export function printedReleaseRecords(report: Report, stack: string): string[][]
  * The records `pulumi up`'s own release gate asks for in the stack copy at `dir` once adoption is on, beyond those the
  * report printed: the gate cannot see the cluster, so it wants every image of a system it takes over recorded
  * (components/config/releaseGate.ts), while the report prints a record only where the live tag names no release. The
- * gap is known (the closing note of issue 82): the operator meets these as the up's refusal, each with its look-up,
+ * gap is known (docs/operate/first-deploy.md, step 4): the operator meets these as the up's refusal, each with its look-up,
  * and records them; here, read offline from the same refusal, with the pin's own release as the read (0.0.0 for a pin
  * by digest alone), as test/fixtures/runningReleases.ts does. Path to recorded release, one per record.
  */
