@@ -87,6 +87,8 @@ function expression(expr: string, ctx: Context): string {
     if (/^secrets\.\w+$/.test(e)) return "placeholder-secret";
     if (e === "github.event.head_commit.message") return "exercise";
     if (/^github\.(server_url|repository|run_id)$/.test(e)) return "exercise";
+    // The pull request's base branch: this checkout's HEAD, which the clone's commit (its uncommitted changes) extends.
+    if (e === "github.base_ref") return "HEAD";
     throw new Error(`cannot evaluate \${{ ${e} }}: teach test/delivery/workflows.run.ts its value`);
 }
 
