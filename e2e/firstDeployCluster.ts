@@ -6,14 +6,13 @@ import { KubeObject } from "../tools/adopt/model";
 import { ARGO_CLUSTER_ROLES, ARGO_KINDS, argoCrd } from "../components/thoth/station/modules/argo";
 import { Report } from "../tools/adopt/report";
 import { imageChanges, recordCommand } from "../tools/adopt/imageChanges";
-import { parseImageRef } from "../components/shared/imageRef";
-import { releaseOfImage } from "../components/shared/releases";
 import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
 import { loadProgramConfig } from "../components/config/load";
 import { ConfigError } from "../components/config/problems";
 import { SYSTEMS } from "../components/systems";
 import { SECRET_MASK } from "../tools/mocks/recorder";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
+import { pinnedRelease, recordsAtPins } from "../test/fixtures/runningReleases";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
 import { editedStackText, podReady, todayManifests } from "./firstDeploy";
@@ -251,8 +250,9 @@ export function printedReleaseRecords(report: Report, stack: string): string[][]
     return imageChanges(report.findings, report.running)
         .filter((c) => c.liveUnknown)
         .map((c) => {
-            const read = releaseOfImage(c.program) ? parseImageRef(c.program).tag! : "0.0.0";
-            return shellWords(recordCommand(c, stack).replace("<the release it runs>", read)).slice(1);
+            return shellWords(
+                recordCommand(c, stack).replace("<the release it runs>", pinnedRelease(c.program)),
+            ).slice(1);
         });
 }
 
@@ -273,13 +273,9 @@ export function upGateRecords(dir: string, stack: string): Record<string, string
         return {};
     } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        const records = err.problems.flatMap((p) => {
-            const key = /^runbooks:(clusters\.[^.]+\.running\.[^.]+\..+)$/.exec(p.key)?.[1];
-            const image = / with (\S+) \(/.exec(p.message)?.[1];
-            if (!key || !image || !p.message.startsWith("is not set")) return [];
-            const read = releaseOfImage(image) ? parseImageRef(image).tag! : "0.0.0";
-            return [[key, read] as const];
-        });
+        const records = recordsAtPins(err.problems).map(
+            (r) => [`clusters.${r.cluster}.running.${r.section}.${r.name}`, r.tag] as const,
+        );
         return Object.fromEntries(records);
     }
 }
