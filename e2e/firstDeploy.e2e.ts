@@ -49,7 +49,7 @@ import {
     firstDeployCopy,
     printedConfigSets,
     printedReleaseRecords,
-    upGateRecords,
+    upGateRefusals,
     printedPatches,
     printedRoleStops,
     printedStatefulSetTakeovers,
@@ -315,17 +315,14 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
             let res = await adopt("npm run adopt");
             // The fixes the report prints on the cluster and in the stack (docs/operate/first-deploy.md step 3): its
             // patches, the stop of each live holder of a role the program adds, its settings run as printed with the real
-            // CLI, and step 3's release records: for each live tag that names no release, the printed record command
-            // with the release the operator read (kwok pods have no image digests to read: production is taken to run
-            // the pin). Then the report again, until it prints none: a fix can bring the next one into view (a patched
-            // workload's image change is read only once its other blockers are gone).
+            // CLI, and its release records (every running release the up's gate asks for, as printed; where a live tag
+            // names none, with the release the operator read: kwok pods have no image digests to read, so production is
+            // taken to run the pin). Then the report again, until it prints none: a fix can bring the next one into view
+            // (a patched workload's image change is read only once its other blockers are gone).
             const applyPrinted = async (phase: string): Promise<void> => {
                 for (let round = 1; round <= 3; round++) {
                     const fixes = [...printedPatches(report), ...printedRoleStops(report)];
-                    const settings = [
-                        ...printedConfigSets(report, STACK),
-                        ...printedReleaseRecords(report, STACK),
-                    ];
+                    const settings = [...printedConfigSets(report, STACK), ...printedReleaseRecords(report)];
                     if (fixes.length + settings.length === 0) return;
                     for (const f of fixes) kubectl.ok(f.args);
                     for (const args of settings) copy!.pulumi(args);
@@ -369,7 +366,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
                 );
             }
             assert.deepEqual(problems, [], res.out);
-            const rollbacks = imageChanges(report.findings, report.running).filter(blocksUp);
+            const rollbacks = imageChanges(report.findings, report.running, report.records).filter(blocksUp);
             if (ROLLS_BACK.length > 0) {
                 // The one thing left blocking is the rollback: every image of those systems, and nothing else.
                 assert.equal(res.code, 2, res.out);
@@ -409,14 +406,12 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
                 if (c.platform === "kubernetes") paths[`clusters.${cluster}.skipIngressAwait`] = "true";
             }
             copy.configure({ paths });
-            const asked = upGateRecords(copy.dir, STACK);
-            copy.configure({ paths: asked });
-            log(
-                `the up's release gate asked for ${Object.keys(asked).length} records the report did not print (recorded as the pins: ${
-                    Object.keys(asked)
-                        .map((k) => k.split(".").slice(-1)[0])
-                        .join(", ") || "none"
-                })`,
+            // The report's printed records, run as printed, are every record the up's release gate asks for.
+            const refused = upGateRefusals(copy.dir, STACK);
+            assert.deepEqual(
+                refused.map((p) => p.key),
+                [],
+                `the up's release gate asks for records the report did not print:\n${refused.map((p) => `${p.key}: ${p.message}`).join("\n")}`,
             );
             // What is watched is the cluster, not the state on the way: one state write at the end (StackCopy.checkpoints).
             copy.checkpoints = "at-end";

@@ -4,15 +4,14 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { KubeObject } from "../tools/adopt/model";
 import { ARGO_CLUSTER_ROLES, ARGO_KINDS, argoCrd } from "../components/thoth/station/modules/argo";
-import { Report } from "../tools/adopt/report";
-import { imageChanges, recordCommand } from "../tools/adopt/imageChanges";
+import { Report, printedRecordCommands } from "../tools/adopt/report";
+import { READ_RELEASE, pinnedRelease } from "../tools/adopt/imageChanges";
 import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
 import { loadProgramConfig } from "../components/config/load";
-import { ConfigError } from "../components/config/problems";
+import { ConfigError, ConfigProblem } from "../components/config/problems";
 import { SYSTEMS } from "../components/systems";
 import { SECRET_MASK } from "../tools/mocks/recorder";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
-import { pinnedRelease, recordsAtPins } from "../test/fixtures/runningReleases";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
 import { editedStackText, podReady, todayManifests } from "./firstDeploy";
@@ -241,42 +240,33 @@ export function printedConfigSets(report: Report, stack: string): string[][] {
 }
 
 /**
- * The report's printed record commands (`! record it:`), one per live container whose tag names no release, with the
- * release the operator read filled in. kwok's pods carry no image digest to read, so the stand-in is the pin's own
+ * Every record command the report prints (tools/adopt/report.ts `printedRecordCommands`): each running release the
+ * up's release gate asks for that the stack lacks, and each live tag naming no release. A release the operator reads
+ * (`<the release it runs>`) is filled in: kwok's pods carry no image digest to read, so the stand-in is the pin's own
  * release (a pin by digest alone: 0.0.0, which orders below every release), as test/fixtures/runningReleases.ts does
  * offline: production taken to run what the stack pins.
  */
-export function printedReleaseRecords(report: Report, stack: string): string[][] {
-    return imageChanges(report.findings, report.running)
-        .filter((c) => c.liveUnknown)
-        .map((c) => {
-            return shellWords(
-                recordCommand(c, stack).replace("<the release it runs>", pinnedRelease(c.program)),
-            ).slice(1);
-        });
+export function printedReleaseRecords(report: Report): string[][] {
+    return printedRecordCommands(report).map((c) =>
+        shellWords(c.command.replace(READ_RELEASE, pinnedRelease(c.pin))).slice(1),
+    );
 }
 
 /**
- * The records `pulumi up`'s own release gate asks for in the stack copy at `dir` once adoption is on, beyond those the
- * report printed: the gate cannot see the cluster, so it wants every image of a system it takes over recorded
- * (components/config/releaseGate.ts), while the report prints a record only where the live tag names no release. The
- * gap is known (docs/operate/first-deploy.md, step 4): the operator meets these as the up's refusal, each with its look-up,
- * and records them; here, read offline from the same refusal, with the pin's own release as the read (0.0.0 for a pin
- * by digest alone), as test/fixtures/runningReleases.ts does. Path to recorded release, one per record.
+ * What `pulumi up`'s release gate refuses in the stack copy at `dir` (components/config/releaseGate.ts): its
+ * `clusters.<cluster>.running` problems, read offline as the up reads the stack. None once the report's printed
+ * records are set.
  */
-export function upGateRecords(dir: string, stack: string): Record<string, string> {
+export function upGateRefusals(dir: string, stack: string): ConfigProblem[] {
     const file = readStackFile(stack, dir);
     try {
         loadProgramConfig(stackFileSource(file, SECRET_MASK), SYSTEMS, {
             placeholderSecret: () => SECRET_MASK,
         });
-        return {};
+        return [];
     } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        const records = recordsAtPins(err.problems).map(
-            (r) => [`clusters.${r.cluster}.running.${r.section}.${r.name}`, r.tag] as const,
-        );
-        return Object.fromEntries(records);
+        return err.problems.filter((p) => p.key.includes(".running."));
     }
 }
 

@@ -28,7 +28,7 @@ import { SystemsInput, SystemsRead, readSystems } from "./passes/systems";
 export type { Deployment } from "./passes/deployments";
 
 /** The validated configuration of the whole program. */
-export interface ProgramConfig extends Pick<SystemsRead, "sections" | "enabled" | "staged"> {
+export interface ProgramConfig extends Pick<SystemsRead, "sections" | "enabled" | "staged" | "releaseGates"> {
     tier: StackTier;
     /** Production by the stack's identity (components/config/identity.ts): stateful objects are protected. */
     production: boolean;
@@ -195,6 +195,7 @@ function acceptedConfig(
         sections: read.sections,
         enabled: read.enabled,
         staged: read.staged,
+        releaseGates: read.releaseGates,
         deployments: deployed,
         todo: [...wanted.todo, ...identities.todo, ...read.todo],
         secretSpecs: wanted.specs,

@@ -64,32 +64,69 @@ export interface ReleaseGateInput {
     running: RunningReleases | undefined;
 }
 
-/** The takeover's refusals, one per image: no release recorded, or a pin older than the recorded one. */
-export function releaseGateProblems(input: ReleaseGateInput): ConfigProblem[] {
+/** One image of a system taken over, and the record the gate reads its running release from. */
+export interface ReleaseRecord {
+    cluster: string;
+    section: string;
+    /** The name the record is asked for under ({@link recordedNames}' first). */
+    name: string;
+    /** Every name the gate reads the record under, the one asked for first. */
+    names: string[];
+    /** `clusters.<cluster>.running.<section>.<name>`, as `pulumi config set --path` takes it. */
+    path: string;
+    /** The image (its pinned reference and key) whose running release the record tells. */
+    use: ImageUse;
+    /** The namespaces the system runs in, where the look-up reads its pods. */
+    namespaces: readonly string[];
+    /** The release the stack records, under whichever name it does; unset: the record is missing. */
+    recorded?: { name: string; release: string };
+}
+
+/**
+ * The records the gate needs of one system taken over: one per image it runs, in the order of `uses` (two images of
+ * one name share a record). What `pulumi up` refuses ({@link releaseGateProblems}) and what the migration report
+ * prints to record (tools/adopt/imageChanges.ts) both read this list.
+ */
+export function releaseRecords(input: ReleaseGateInput): ReleaseRecord[] {
     const { section, cluster, namespaces } = input;
     const recorded = input.running?.[section] ?? {};
-    const problems: ConfigProblem[] = [];
-    const seen = new Set<string>();
-    for (const use of input.uses) {
+    return input.uses.map((use) => {
         const names = recordedNames(use);
         const name = names.find((n) => recorded[n] !== undefined);
-        if (name === undefined) {
-            const record = names[0];
-            if (seen.has(record)) continue;
-            seen.add(record);
-            const key = formatPath("clusters", [cluster, "running", section, record]);
+        return {
+            cluster,
+            section,
+            name: names[0],
+            names,
+            path: formatPath("clusters", [cluster, "running", section, names[0]]),
+            use,
+            namespaces,
+            ...(name !== undefined ? { recorded: { name, release: recorded[name] } } : {}),
+        };
+    });
+}
+
+/** The takeover's refusals, one per image: no release recorded, or a pin older than the recorded one. */
+export function releaseGateProblems(input: ReleaseGateInput): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const seen = new Set<string>();
+    for (const record of releaseRecords(input)) {
+        const { cluster, section, use, recorded } = record;
+        if (recorded === undefined) {
+            if (seen.has(record.name)) continue;
+            seen.add(record.name);
             problems.push({
-                key: fullKey(key),
-                message: `is not set while clusters.${cluster}.adoptExisting is on: this up replaces the ${record} running today with ${use.image} (${use.key}), and which release runs today is not recorded, so the up cannot tell it does not roll production back. Read it with the look-up and record it (a floating tag or a digest names no release: read the release that digest is)`,
-                fix: `${runningReleaseLookup(namespaces, record)} ; then pulumi config set --path ${key} <the release it runs>`,
+                key: fullKey(record.path),
+                message: `is not set while clusters.${cluster}.adoptExisting is on: this up replaces the ${record.name} running today with ${use.image} (${use.key}), and which release runs today is not recorded, so the up cannot tell it does not roll production back. Read it with the look-up and record it (a floating tag or a digest names no release: read the release that digest is)`,
+                fix: `${runningReleaseLookup(record.namespaces, record.name)} ; then pulumi config set --path ${record.path} <the release it runs>`,
             });
             continue;
         }
-        const running = recorded[name];
+        const running = recorded.release;
         if (!olderRelease(releaseOfImage(use.image), releaseOfTag(running))) continue;
         problems.push({
             key: fullKey(use.key),
-            message: `is ${use.image}, a release older than the ${running} that clusters.${cluster}.running.${section}.${name} records running today: this up would roll production back over data a later release may have migrated. Pin ${running} or a newer release`,
+            message: `is ${use.image}, a release older than the ${running} that clusters.${cluster}.running.${section}.${recorded.name} records running today: this up would roll production back over data a later release may have migrated. Pin ${running} or a newer release`,
             fix: `edit ${STACK_FILE}: pin ${running} or a newer release at ${use.key} (or the release tag that decides it), after reading what that release changes`,
         });
     }

@@ -6,7 +6,7 @@ import { readStackFile } from "../plan/stackfile";
 import { databaseNamespaces } from "./databases";
 import { Cluster } from "./kube";
 import { ClusterSettings, connectKubeconfig, kubeconfigOf } from "./kubeconfig";
-import { stackObjects } from "./program";
+import { stackProgram } from "./program";
 import { buildReport, exitCode, renderReport } from "./report";
 import { inspectClusters } from "./run";
 
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
             USAGE,
         );
     }
-    const program = await stackObjects(args.stack);
+    const { objects: program, records } = await stackProgram(args.stack);
     const systems = new Set(program.kubernetes.map((d) => d.system));
     const strange = [...args.firstInstall].filter((s) => !systems.has(s));
     if (strange.length > 0) {
@@ -109,6 +109,7 @@ async function main(): Promise<number> {
     const report = buildReport(args.stack, result.findings, result.leftBehind, program.openstack, {
         ...result,
         running,
+        records,
     });
     process.stdout.write(`${renderReport(report)}\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,9 +1,12 @@
+import { loadProgramConfig } from "../../components/config/load";
+import type { ReleaseRecord } from "../../components/config/releaseGate";
 import { SYSTEMS } from "../../components/systems";
 import { fakeOutputs } from "../mocks/fakes";
 import { RecordedResource, SECRET_MASK } from "../mocks/recorder";
 import { kubernetesObjects, manifestOf, systemOf } from "../plan/render";
-import { recordProgram } from "../plan/run";
+import { recordConfig } from "../plan/run";
 import { readStackFile, stackFileSource } from "../plan/stackfile";
+import { takeoverRecords } from "./imageChanges";
 import { CloudResource, DesiredObject, KubeObject } from "./model";
 
 /** What the program would create for a stack: Kubernetes objects per cluster, and its OpenStack resources. */
@@ -66,14 +69,27 @@ export function programObjects(recorded: readonly RecordedResource[]): ProgramOb
     return { kubernetes, openstack };
 }
 
+/** What the report reads of a stack's program: its objects, and the records its takeover's release gate asks for. */
+export interface StackProgram {
+    objects: ProgramObjects;
+    /** The release gate's list for the takeover (./imageChanges `takeoverRecords`). */
+    records: ReleaseRecord[];
+}
+
 /**
  * Evaluates the program for `Pulumi.<stack>.yaml` offline, as `npm run plan` does (recording mocks, encrypted
- * values replaced by a placeholder), and returns what it would create.
+ * values replaced by a placeholder): what it would create, and what its takeover's release gate asks for.
  */
-export async function stackObjects(stack: string, root = process.cwd()): Promise<ProgramObjects> {
+export async function stackProgram(stack: string, root = process.cwd()): Promise<StackProgram> {
     const file = readStackFile(stack, root);
-    const recorded = await recordProgram(stack, stackFileSource(file, SECRET_MASK), {
+    const config = loadProgramConfig(stackFileSource(file, SECRET_MASK), SYSTEMS, {
         placeholderSecret: () => SECRET_MASK,
     });
-    return programObjects(recorded);
+    const recorded = await recordConfig(stack, config);
+    return { objects: programObjects(recorded), records: takeoverRecords(config) };
+}
+
+/** {@link stackProgram}'s objects: what the program would create for `Pulumi.<stack>.yaml`. */
+export async function stackObjects(stack: string, root = process.cwd()): Promise<ProgramObjects> {
+    return (await stackProgram(stack, root)).objects;
 }

@@ -5,7 +5,18 @@ import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
-import { RunningByCluster, blocksUp, imageChangeLines, imageChanges } from "./imageChanges";
+import type { ReleaseRecord } from "../../components/config/releaseGate";
+import {
+    LiveImage,
+    RunningByCluster,
+    blocksUp,
+    imageChangeLines,
+    imageChanges,
+    recordCommand,
+    recordStepLines,
+    recordSteps,
+    recordedBelow,
+} from "./imageChanges";
 import { withStack, withStackInText } from "../cli/shellText";
 import {
     BLOCKING,
@@ -31,6 +42,8 @@ export interface ClusterResult {
     layouts: LayoutCheck[];
     /** Flows of the workloads left running that the program's NetworkPolicies would cut (./flows), each blocking. */
     flows: FlowCut[];
+    /** Every container the live workloads in the program's namespaces run today (./imageChanges). */
+    liveImages: LiveImage[];
 }
 
 export const CLUSTER_PARTS = [
@@ -42,6 +55,7 @@ export const CLUSTER_PARTS = [
     "placements",
     "layouts",
     "flows",
+    "liveImages",
 ] as const;
 
 /**
@@ -62,9 +76,16 @@ export interface Report extends ClusterResult {
         leftRunning: number;
         /** Services the program does not manage that would be left without pods (blocking). */
         strandedServices: number;
+        /** Running releases the up's release gate asks for that the stack lacks: set before the up, not blocking. */
+        recordsToSet: number;
     };
     /** The running releases the stack records per cluster (`clusters.<cluster>.running`), read with the live tags. */
     running: RunningByCluster;
+    /**
+     * What the up's release gate asks to be recorded once `adoptExisting` is on, per image of each system taken over
+     * on an inspected cluster (./imageChanges `takeoverRecords`), with what the stack records.
+     */
+    records: ReleaseRecord[];
     /** Findings and missing prerequisites that stop the first deploy. */
     blocking: number;
 }
@@ -95,6 +116,7 @@ export function buildReport(
     clusters: Partial<ClusterResult> & {
         unreachable?: readonly Unreachable[];
         running?: RunningByCluster;
+        records?: readonly ReleaseRecord[];
     } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -109,6 +131,11 @@ export function buildReport(
     const placements = sorted(clusters.placements, (p) => `${p.namespace}/${p.workload}`);
     const layouts = sorted(clusters.layouts, (l) => l.system);
     const running = clusters.running ?? {};
+    // What runs on a cluster not inspected is unknown: its records are not printed (the report stops at exit 1).
+    const records = (clusters.records ?? []).filter(
+        (r) => !(clusters.unreachable ?? []).some((u) => u.cluster === r.cluster),
+    );
+    const liveImages = [...(clusters.liveImages ?? [])];
     return {
         stack,
         findings: sorted(findings, byId),
@@ -122,6 +149,7 @@ export function buildReport(
         placements,
         layouts,
         flows: [...(clusters.flows ?? [])],
+        liveImages,
         unreachable: sorted(clusters.unreachable),
         counts: {
             ...counts,
@@ -130,11 +158,13 @@ export function buildReport(
             prerequisitesMissing: missing,
             leftRunning,
             strandedServices: stranded,
+            recordsToSet: recordSteps(records, liveImages, stack).length,
         },
         running,
+        records,
         blocking:
             findings.filter((f) => BLOCKING.includes(f.verdict)).length +
-            imageChanges(findings, running).filter(blocksUp).length +
+            imageChanges(findings, running, records).filter(blocksUp).length +
             missing +
             leftRunning +
             stranded +
@@ -262,10 +292,34 @@ function where(f: { cluster: string; id: string }): string {
     return `${f.id} (cluster ${f.cluster})`;
 }
 
+/**
+ * Every record command the report prints: each record the up's release gate asks for that the stack lacks (RECORD),
+ * and each change whose live tag names no release that the gate does not ask for; with the image whose release a
+ * reader stands in where production is known to run the pin (the oldest pin of a record).
+ */
+export function printedRecordCommands(report: Report): { command: string; pin: string }[] {
+    const records = report.records ?? [];
+    const steps = recordSteps(records, report.liveImages ?? [], report.stack);
+    const changes = imageChanges(report.findings, report.running ?? {}, records).filter(
+        (c) => c.liveUnknown && !recordedBelow(c, records),
+    );
+    const commands = [
+        ...steps.map((s) => ({ command: s.command, pin: s.pin })),
+        ...changes.map((c) => ({ command: recordCommand(c, report.stack), pin: c.program })),
+    ];
+    return [...new Map(commands.map((c) => [c.command, c])).values()];
+}
+
 /** The readable report: per system, the counts, then every object that is not adopted unchanged. */
 export function renderReport(report: Report): string {
+    const records = report.records ?? [];
+    const steps = recordSteps(records, report.liveImages ?? [], report.stack);
     const systems = [
-        ...new Set([...report.findings.map((f) => f.system), ...report.leftBehind.map((l) => l.system)]),
+        ...new Set([
+            ...report.findings.map((f) => f.system),
+            ...report.leftBehind.map((l) => l.system),
+            ...steps.map((s) => s.section),
+        ]),
     ].sort();
     const lines = [
         `Migration report of stack ${report.stack}: ${countLine(report.findings, report.leftBehind.length)}`,
@@ -306,7 +360,8 @@ export function renderReport(report: Report): string {
                 report.stack,
             ),
         );
-        lines.push(...imageChangeLines(findings, report.stack, report.running ?? {}));
+        lines.push(...imageChangeLines(findings, report.stack, report.running ?? {}, records));
+        lines.push(...recordStepLines(steps.filter((s) => s.section === system)));
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));
@@ -331,6 +386,12 @@ export function renderReport(report: Report): string {
             `${warned} object(s) also managed by another field manager (WARNING above): the deploy takes them over; make those managers stop.`,
         );
     }
+    if (steps.length > 0) {
+        const toRead = steps.filter((s) => s.how === "read").length;
+        lines.push(
+            `${steps.length} record${steps.length === 1 ? "" : "s"} to set before pulumi up (RECORD above): the up's release gate asks for the release every image of a system it takes over runs today; run each printed record command${toRead > 0 ? `, ${toRead} after reading the release with its look-up` : ""}.`,
+        );
+    }
     if (report.blocking > 0) {
         const exit = report.unreachable.length > 0 ? "" : " (exit 2)";
         lines.push(`${report.blocking} blocking item(s): fix them before the first pulumi up${exit}.`);
@@ -341,7 +402,11 @@ export function renderReport(report: Report): string {
                 "their objects are not in this report; fix the access named above and run it again (exit 1).",
         );
     } else if (report.blocking === 0) {
-        lines.push("Nothing blocks the first pulumi up.");
+        lines.push(
+            steps.length > 0
+                ? "Nothing blocks the first pulumi up once the records above are set."
+                : "Nothing blocks the first pulumi up.",
+        );
     }
     return lines.join("\n");
 }

@@ -24,6 +24,7 @@ import { knownLayouts } from "./knownLayouts";
 import { LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
 import { cutFlows } from "./flows";
+import { liveImagesOf } from "./imageChanges";
 import { SYSTEMS } from "../../components/systems";
 import { UNTRUSTED_EGRESS_POLICY } from "../../components/shared/egress";
 import { CLUSTER_PARTS, ClusterResult } from "./report";
@@ -260,6 +261,7 @@ export async function inspectCluster(
     });
     return {
         flows,
+        liveImages: liveImagesOf(cluster, live),
         findings,
         leftBehind: left,
         prerequisites,

@@ -49,7 +49,7 @@ export async function recordProgram(
  * {@link recordProgram} of a configuration that is already validated (validation runs once per plan), with stack
  * capture off (the SDK takes a trace per promise; every caller, the plan and the adoption report, shows none).
  */
-function recordConfig(stack: string, config: ProgramConfig): Promise<RecordedResource[]> {
+export function recordConfig(stack: string, config: ProgramConfig): Promise<RecordedResource[]> {
     return withQuietStacks(async () => {
         const recorder = installRecorder(stack);
         deployProgram(config);

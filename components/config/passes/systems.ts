@@ -3,7 +3,7 @@ import { imageVerdicts, systemImages } from "../unconfirmedImage";
 import { isLocalStack } from "../identity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
-import { releaseGateProblems } from "../releaseGate";
+import { ReleaseGateInput, releaseGateProblems } from "../releaseGate";
 import { ClustersConfig } from "../program";
 import { ConfigProblem, fullKey } from "../problems";
 import { ConfigSource } from "../source";
@@ -40,6 +40,11 @@ export interface SystemsRead {
     operatorValues: ConfigProblem[];
     /** A staged system's placeholders: its to-do, listed (warnings), never a problem, offline or under the engine. */
     todo: ConfigProblem[];
+    /**
+     * The release gate's input of each enabled Kubernetes system read exactly, whether or not this run takes its
+     * cluster over: what a takeover asks to be recorded (the migration report prints it before the first up).
+     */
+    releaseGates: ReleaseGateInput[];
     /** No section has a field that could not be read (else some checks wait for the next run). */
     complete: boolean;
 }
@@ -69,6 +74,7 @@ export function readSystems(
         staged: [],
         operatorValues: [],
         todo: [],
+        releaseGates: [],
         complete: true,
     };
     for (const def of systems) {
@@ -103,6 +109,7 @@ export function readSystems(
                 if (exact) {
                     const checked = checkSystem(def, cfg, { ...input, stack: source.stack });
                     if (checked.section) state.sections[def.section] = checked.section;
+                    if (checked.releaseGate) state.releaseGates.push(checked.releaseGate);
                     for (const p of checked.problems.filter((p) => !underBroken(p.key, broken))) {
                         if (checked.passable(p) && staged) state.todo.push(p);
                         else if (checked.passable(p) && input.placeholders) state.operatorValues.push(p);
@@ -122,7 +129,7 @@ export function checkSystem(
     def: SystemDefinition,
     cfg: SectionBase,
     input: { tier?: StackTier; clusters: ClustersConfig; stack?: string },
-): ReturnType<typeof checkOutcome<SectionBase>> {
+): ReturnType<typeof checkOutcome<SectionBase>> & { releaseGate?: ReleaseGateInput } {
     const outcome = checkOutcome(cfg, def.check?.(cfg, { clusters: input.clusters, tier: input.tier }));
     // A local stack (by name, components/config/identity.ts) writes only to its own pinned cluster (the e2e's kwok, at
     // whatever tier it rehearses): it pulls no image, and nothing it runs is shared, so no image needs confirming.
@@ -132,36 +139,39 @@ export function checkSystem(
     const stopped = new Set(unconfirmed.map((p) => p.key));
     const marked = local ? [] : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
     const router = def.target === "kubernetes" ? ingressNamespaceProblems(cfg.cluster, input.clusters) : [];
-    const own = [...unconfirmed, ...marked, ...router, ...releaseGate(def, cfg, outcome.section, input)];
+    // A takeover never rolls production back: the release gate (../releaseGate) over every image the system runs.
+    const gate = releaseGateInput(def, cfg, outcome.section, input.clusters);
+    const refused =
+        gate && takesOver(input.clusters, gate.cluster, input.tier) ? releaseGateProblems(gate) : [];
+    const own = [...unconfirmed, ...marked, ...router, ...refused];
     return {
         ...outcome,
         problems: [...outcome.problems, ...own],
         passable: (p) => (own.includes(p) ? !!p.placeholder : outcome.passable(p)),
+        ...(gate ? { releaseGate: gate } : {}),
     };
 }
 
-/** A takeover never rolls production back: the release gate (../releaseGate) over every image the system runs. */
-function releaseGate(
+/**
+ * What the release gate reads of a system on Kubernetes, whether or not this run takes its cluster over: every image
+ * it runs (declared ones from its checked section), the namespaces it runs in, and the cluster's records.
+ */
+export function releaseGateInput(
     def: SystemDefinition,
     cfg: SectionBase,
     checked: SectionBase | undefined,
-    input: { tier?: StackTier; clusters: ClustersConfig },
-): ConfigProblem[] {
+    clusters: ClustersConfig,
+): ReleaseGateInput | undefined {
     const cluster = cfg.cluster;
-    if (
-        def.target !== "kubernetes" ||
-        cluster === undefined ||
-        !takesOver(input.clusters, cluster, input.tier)
-    )
-        return [];
+    if (def.target !== "kubernetes" || cluster === undefined) return undefined;
     const declared = checked !== undefined ? (def.images?.(checked) ?? []) : [];
-    return releaseGateProblems({
+    return {
         section: def.section,
         cluster,
         namespaces: def.namespaces(cfg).map((n) => n.namespace),
         uses: systemImages(def.section, cfg, declared),
-        running: input.clusters[cluster]?.running,
-    });
+        running: clusters[cluster]?.running,
+    };
 }
 
 /** What the confirmation rule says of every image an enabled system deploys, declared ones included. */

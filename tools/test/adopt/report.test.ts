@@ -59,6 +59,7 @@ describe("adopt: the report", function () {
             prerequisitesMissing: 0,
             leftRunning: 0,
             strandedServices: 0,
+            recordsToSet: 0,
         });
         assert.equal(exitCode(ok), 0);
         const bad = buildReport(
