@@ -15,6 +15,11 @@ export interface Claim {
     key: string;
     /** The key holds exactly `value`, so a fix may set it to another (unset for derived values). */
     settable?: boolean;
+    /**
+     * Other keys a derived value follows (Packit's `<deployment>.<domain>`): while one is broken (refused at its own
+     * key), the value is a default's, not the stack's, and is not checked.
+     */
+    derivedFrom?: readonly string[];
     /** Cluster-scoped claims: the setting that stops creating the object, printed instead of a grant (a decision). */
     disable?: { key: string; value: string; why: string };
 }

@@ -94,6 +94,8 @@ export interface NamespaceClaim {
     namespace: string;
     /** Config key (without project) that sets it, e.g. `packit.namespace`. */
     key: string;
+    /** Other keys its value is derived from while `key` is unset: a broken one leaves the claim unchecked. */
+    derivedFrom?: readonly string[];
 }
 
 /**

@@ -17,6 +17,10 @@ const TITLES: Record<ServiceName, string> = {
  * The system of one service. Both services share schema, checks and component; only the section (and with it
  * the config keys, secrets and resource names) differs.
  */
+/** A value left unset follows `deployment`: checked only while that key reads (ownership's claimsOf). */
+const followsDeployment = (service: ServiceName, set: string | undefined) =>
+    set === undefined ? { derivedFrom: [`${service}.deployment`] } : {};
+
 export function packitSystem(
     service: ServiceName,
 ): SystemDefinition<PackitConfig, "kubernetes", PackitSection> {
@@ -25,17 +29,28 @@ export function packitSystem(
         title: TITLES[service],
         target: "kubernetes",
         schema: packitSchema,
+        // Names and hosts left unset follow `deployment` (packit/deployment's convention).
         namespaces: (config) => [
-            { namespace: mainNamespace(service, config), key: `${service}.namespace` },
+            {
+                namespace: mainNamespace(service, config),
+                key: `${service}.namespace`,
+                ...followsDeployment(service, config.namespace),
+            },
             ...(config.components.workers
-                ? [{ namespace: sandboxNamespace(service, config), key: `${service}.sandbox.namespace` }]
+                ? [
+                      {
+                          namespace: sandboxNamespace(service, config),
+                          key: `${service}.sandbox.namespace`,
+                          ...followsDeployment(service, config.sandbox.namespace),
+                      },
+                  ]
                 : []),
         ],
         hosts: (config) =>
             publicEndpoints(config).map(({ endpoint, host }) =>
                 config.hosts[endpoint]
                     ? { value: host, key: `${service}.hosts.${endpoint}`, settable: true }
-                    : { value: host, key: `${service}.domain` },
+                    : { value: host, key: `${service}.domain`, ...followsDeployment(service, undefined) },
             ),
         clusterScoped: () => [],
         secrets: (config) => packitSecretSpecs(service, config),

@@ -10,15 +10,12 @@ const github = (r: ProwRefs): string[] => [
     "--github-endpoint=https://api.github.com",
     "--github-token-path=/etc/github/oauth",
 ];
-/** Staging logs what it would do on GitHub instead of doing it (ProwEnvironment.dryRun). */
-const dryRunArg = (r: ProwRefs) => `--dry-run=${r.dryRun}`;
 /**
- * A binary that validates prow/flagutil's Kubernetes options reads ProwJobs through deck when it runs dry, and exits
- * at start without a deck URL (kubernetes/test-infra@a5b49bc903:prow/flagutil/kubernetes_cluster_clients.go:63-66,
- * 137-145).
+ * Staging logs what it would do on GitHub instead of doing it (ProwEnvironment.dryRun). The runbook's release read
+ * ProwJobs through deck when dry and needed --deck-url; today's has no such flag (kubernetes-sigs/prow@7593870dc:
+ * pkg/flagutil/kubernetes_cluster_clients.go:186-192), so a dry binary reads the cluster itself.
  */
-const dryRunThroughDeck = (r: ProwRefs): string[] =>
-    r.dryRun ? [dryRunArg(r), `--deck-url=${r.serviceUrl("deck")}`] : [dryRunArg(r)];
+const dryRunArg = (r: ProwRefs) => `--dry-run=${r.dryRun}`;
 /**
  * hook cannot run dry at this release: its infrastructure client is refused in dry-run mode and it exits at start
  * (a5b49bc903:prow/cmd/hook/main.go:167-170, prow/flagutil/kubernetes_cluster_clients.go:159-174). It acts only on
@@ -72,10 +69,17 @@ export const ARGS: Record<ComponentName, (r: ProwRefs) => string[]> = {
         "--slack-token-file=/etc/slack/token",
         KUBECONFIG_ARG,
     ],
-    // No GitHub flags: plank defines none at this release (kubernetes/test-infra@a5b49bc903:
-    // prow/cmd/plank/main.go:54-63) and would exit on them if scaled up. Its --dry-run defaults to true (line 61), so
-    // it is always given: left out, plank runs dry without a deck URL and exits at start.
-    plank: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS, KUBECONFIG_ARG, "--skip-report=true"],
+    // plank's controller (its default, kubernetes-sigs/prow@7593870dc:cmd/prow-controller-manager/main.go:72,74, named
+    // as today's deployment names it). Its --dry-run defaults to true (line 76), so it is always given. GitHub flags
+    // as today's deployment gives them (kubevirt/project-infra@2c863fd manifests/upstream/
+    // prow-controller-manager_deployment.yaml:22-29), through the runbook's OAuth token rather than today's GitHub App.
+    "prow-controller-manager": (r) => [
+        dryRunArg(r),
+        ...CONFIG_ARGS,
+        ...github(r),
+        KUBECONFIG_ARG,
+        "--enable-controller=plank",
+    ],
     crier: (r) => [
         ...CONFIG_ARGS,
         ...github(r),
@@ -84,13 +88,14 @@ export const ARGS: Record<ComponentName, (r: ProwRefs) => string[]> = {
         // (kubernetes/test-infra@a5b49bc903:prow/cmd/crier/main.go:222-224).
         ...(r.slackReports ? ["--slack-workers=1"] : []),
         "--slack-token-file=/etc/slack/token",
-        "--gcs-workers=1",
-        "--kubernetes-gcs-workers=1",
+        // Renamed from --gcs-workers/--kubernetes-gcs-workers (kubernetes-sigs/prow@7593870dc:cmd/crier/main.go:131-132).
+        "--blob-storage-workers=1",
+        "--kubernetes-blob-storage-workers=1",
         GCS_ARG,
         KUBECONFIG_ARG,
     ],
     tide: (r) => [
-        ...dryRunThroughDeck(r),
+        dryRunArg(r),
         ...CONFIG_ARGS,
         ...github(r),
         GCS_ARG,
@@ -104,10 +109,10 @@ export const ARGS: Record<ComponentName, (r: ProwRefs) => string[]> = {
               ]
             : []),
     ],
-    horologium: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS],
-    sinker: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
+    horologium: (r) => [dryRunArg(r), ...CONFIG_ARGS],
+    sinker: (r) => [dryRunArg(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
     statusreconciler: (r) => [
-        ...dryRunThroughDeck(r),
+        dryRunArg(r),
         "--continue-on-error=true",
         ...CONFIG_ARGS,
         PLUGIN_CONFIG_ARG,

@@ -52,6 +52,7 @@ export const IMAGE_KEYS = [
     "releaseBlocker",
     "pushgateway",
     "pushgatewayProxy",
+    "labelSync",
 ] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
@@ -123,6 +124,11 @@ const componentFacts = z.strictObject({
     /** The PersistentVolumeClaim this component owns. */
     claim: z.enum(CLAIM_NAMES).optional(),
     terminationGracePeriodSeconds: seconds,
+    /**
+     * `false`: not deployed where Prow runs dry (ProwEnvironment.dryRun). Its binary stops at start when dry at the
+     * pinned release, and run not dry it would act on the GitHub repositories production serves.
+     */
+    runsDry: z.literal(false).optional(),
     /** The `app` label its kustomize Deployment selects, where it is not the component's name (see {@link liveSelectorOf}). */
     liveApp: z.string().min(1).optional(),
 });

@@ -2,7 +2,7 @@
 export const COMPONENT_NAMES = [
     "deck",
     "hook",
-    "plank",
+    "prow-controller-manager",
     "crier",
     "tide",
     "horologium",

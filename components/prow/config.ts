@@ -4,7 +4,7 @@ import { dockerFlags } from "./dockerFlags";
 import { namePrefixProblem, portProblem } from "../config/checks";
 import { checked, hostName, imageRef, imageTag, k8sName, port, quantity, replicas } from "../config/fields";
 import { CLAIM_NAMES, COMPONENT_NAMES, IMAGE_KEYS, ImageKey, ROUTE_NAMES } from "./catalog";
-import { RUNBOOK_RELEASE } from "./release";
+import { TODAY_RELEASE } from "./release";
 import { DEFAULT_IMAGES, DEFAULT_PROW_REGISTRY, ENVIRONMENT_NAMES } from "./environments";
 
 const sizeSide = z.strictObject({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() });
@@ -111,13 +111,16 @@ export const prowSchema = z.strictObject({
             "The environment whose typed defaults apply (namespaces, prefix, volumes, replicas, bucket, ingress).",
         example: "ibmcloud-staging",
     }),
-    release: imageTag(RUNBOOK_RELEASE).meta({
+    release: imageTag(TODAY_RELEASE).meta({
         description:
-            "The Prow release tag every gcr.io/k8s-prow image (and decoration utility image) is pinned to.",
+            "The Prow release tag every image built from the Prow release (and decoration utility image) is pinned to: today's, never older than what runs.",
     }),
     prowRegistry: z
         .string()
-        .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry path such as gcr.io/k8s-prow")
+        .regex(
+            /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
+            "must be a registry path such as us-docker.pkg.dev/k8s-infra-prow/images",
+        )
         .default(DEFAULT_PROW_REGISTRY)
         .meta({ example: DEFAULT_PROW_REGISTRY }),
     images: z

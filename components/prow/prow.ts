@@ -266,7 +266,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             );
     }
 
-    /** Every component of the catalog, each rolled by a change of the Secrets and ConfigMaps it mounts. */
+    /** Every component of the catalog the environment runs (a dry one runs none that cannot run dry), each rolled by a change of the Secrets and ConfigMaps it mounts. */
     private deployComponents(
         namespaces: ProwNamespaces,
         reads: ProwReads,
@@ -276,6 +276,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         const restartKey = this.restartKey();
         const routes = ingressPlan(env);
         for (const spec of COMPONENTS) {
+            if (env.dryRun && spec.runsDry === false) continue;
             new Component(
                 this.childName(spec.name),
                 {

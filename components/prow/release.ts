@@ -1,6 +1,7 @@
 /**
- * The Prow release the runbook's deployment runs (every gcr.io/k8s-prow image of kubevirt/project-infra@145ec5a00's
- * prow-deploy kustomization; systems.md §3): the tag the stack files pin, the version the evidence was read at
- * (kubernetes/test-infra commit a5b49bc903) and the tag a source confirms.
+ * The Prow release production runs today: every Prow image of kubevirt/project-infra@2c863fd's prow-deploy
+ * kustomization is `us-docker.pkg.dev/k8s-infra-prow/images/<binary>:v20260819-7593870dc` (test/fixtures/live/
+ * prowToday.ts). The stack files pin it; the evidence was read at kubernetes-sigs/prow commit 7593870dc. The runbook's
+ * release (v20201020-a5b49bc903, project-infra@145ec5a) is older than what runs, so nothing deploys it.
  */
-export const RUNBOOK_RELEASE = "v20201020-a5b49bc903";
+export const TODAY_RELEASE = "v20260819-7593870dc";

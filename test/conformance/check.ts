@@ -156,7 +156,11 @@ function replacementProblems(step: Step, where: string, inputs: ConformanceInput
         if (replaced.objects.length === 0) problems.push(`${where}: replaced by objects, but names none`);
         for (const stack of stepStacks(step))
             for (const ref of replaced.objects)
-                if (!planHas(inputs.plans[stack]?.resources ?? [], ref, stack))
+                // An object named for some stacks only (`name: { prod: … }`) is one the others do not run.
+                if (
+                    valueOn(ref.name, stack) !== undefined &&
+                    !planHas(inputs.plans[stack]?.resources ?? [], ref, stack)
+                )
                     problems.push(`${where}: the ${stack} plan has no ${describeRef(ref, stack)}`);
         for (const key of replaced.config ?? []) {
             const why = inputs.unreadKeyReason(key);

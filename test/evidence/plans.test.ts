@@ -104,11 +104,13 @@ for (const stack of COMMITTED_STACKS) {
         });
 
         it("control: without crier's entry its containers have no evidence", () => {
-            const table = editEntry("gcr.io/k8s-prow/crier", () => undefined);
+            const table = editEntry("us-docker.pkg.dev/k8s-infra-prow/images/crier", () => undefined);
             const { mismatches } = replay(resources, table);
             assert.ok(
                 mismatches.some((m) =>
-                    /crier: runs gcr\.io\/k8s-prow\/crier:\S+, which the evidence has no entry for/.test(m),
+                    /crier: runs us-docker\.pkg\.dev\/k8s-infra-prow\/images\/crier:\S+, which the evidence has no entry for/.test(
+                        m,
+                    ),
                 ),
                 mismatches.join("\n"),
             );
@@ -119,11 +121,13 @@ for (const stack of COMMITTED_STACKS) {
             cpSync(path.join(repoRoot(), EVIDENCE_ROOT), copy, { recursive: true });
             const copied = () => readdirSync(copy).flatMap((folder) => readEvidence(path.join(copy, folder)));
             assert.deepEqual(replay(resources, copied()).mismatches, []);
-            rmSync(path.join(copy, "prow", "crier@v20201020-a5b49bc903.yaml"));
+            rmSync(path.join(copy, "prow", "crier@v20260819-7593870dc.yaml"));
             const { mismatches } = replay(resources, copied());
             assert.ok(
                 mismatches.some((m) =>
-                    /crier: runs gcr\.io\/k8s-prow\/crier:\S+, which the evidence has no entry for/.test(m),
+                    /crier: runs us-docker\.pkg\.dev\/k8s-infra-prow\/images\/crier:\S+, which the evidence has no entry for/.test(
+                        m,
+                    ),
                 ),
                 mismatches.join("\n"),
             );
@@ -134,7 +138,7 @@ for (const stack of COMMITTED_STACKS) {
                 c.args = [...c.args, "--dryrun=false"];
             });
             assert.ok(replay(renamed, TABLE).mismatches.some((m) => m.includes("passes --dryrun")));
-            const dropped = editEntry("gcr.io/k8s-prow/horologium", (e) => {
+            const dropped = editEntry("us-docker.pkg.dev/k8s-infra-prow/images/horologium", (e) => {
                 const read = e.facts as ReadFacts;
                 const flags = read.flags === "none" ? [] : read.flags.filter((f) => f.name !== "dry-run");
                 return { ...e, facts: { ...read, flags } };
@@ -145,36 +149,38 @@ for (const stack of COMMITTED_STACKS) {
         });
 
         it("control: a flag value the software refuses, or one whose requirement is unmet, fails naming the container (issue 67)", () => {
-            // Each Prow controller that validates prow/flagutil's Kubernetes options, dry without a deck URL.
-            for (const part of ["tide", "horologium", "sinker", "statusreconciler"]) {
-                const dry = editContainer(part, (c) => {
-                    c.args = [
-                        ...c.args.filter((a: string) => !/^--(dry-run|deck-url)=/.test(a)),
-                        "--dry-run=true",
-                    ];
+            // A GitHub App id without its private key: prow/flagutil's GitHub options stop every binary that adds them
+            // (kubernetes-sigs/prow@7593870dc:pkg/flagutil/github.go:219-221).
+            for (const part of ["tide", "crier", "deck", "prow-controller-manager"]) {
+                const app = editContainer(part, (c) => {
+                    c.args = [...c.args, "--github-app-id=12345"];
                 });
-                const found = replay(dry, TABLE).mismatches.filter((m) =>
-                    m.includes("--dry-run=true without --deck-url"),
+                const found = replay(app, TABLE).mismatches.filter((m) =>
+                    m.includes("runs --github-app-id=12345 without --github-app-private-key-path"),
                 );
                 assert.equal(found.length, 1, `${part}: ${found.join("\n")}`);
                 assert.ok(found[0].includes(named(part)), found[0]);
             }
-            // Left at its default (true), plank's --dry-run needs the deck URL just the same.
-            const plankDefault = editContainer("plank", (c) => {
-                c.args = c.args.filter((a: string) => !/^--(dry-run|deck-url)=/.test(a));
-            });
-            assert.ok(
-                replay(plankDefault, TABLE).mismatches.some((m) =>
-                    m.includes("runs --dry-run=true (its default) without --deck-url"),
-                ),
-            );
+            // status-reconciler refuses to run dry at the release; production runs it, staging runs none (dry).
+            if (stack === "prod") {
+                const dry = editContainer("statusreconciler", (c) => {
+                    c.args = c.args.map((a: string) => (a === "--dry-run=false" ? "--dry-run=true" : a));
+                });
+                assert.ok(
+                    replay(dry, TABLE).mismatches.some((m) =>
+                        m.includes(
+                            "runs --dry-run=true, which us-docker.pkg.dev/k8s-infra-prow/images/status-reconciler",
+                        ),
+                    ),
+                );
+            }
             const hookDry = editContainer("hook", (c) => {
                 c.args = c.args.map((a: string) => (a === "--dry-run=false" ? "--dry-run=true" : a));
             });
             assert.ok(
                 replay(hookDry, TABLE).mismatches.some((m) =>
                     m.includes(
-                        "runs --dry-run=true, which gcr.io/k8s-prow/hook:v20201020-a5b49bc903 refuses",
+                        "runs --dry-run=true, which us-docker.pkg.dev/k8s-infra-prow/images/hook:v20260819-7593870dc refuses",
                     ),
                 ),
             );
@@ -204,8 +210,8 @@ for (const stack of COMMITTED_STACKS) {
                     m.includes("which its volume at /etc/webhook does not hold"),
                 ),
             );
-            // Left at its default, status-reconciler still opens /etc/plugins/plugins.yaml.
-            const noPlugins = editContainer("statusreconciler", (c) => {
+            // Left at its default, hook still opens /etc/plugins/plugins.yaml.
+            const noPlugins = editContainer("hook", (c) => {
                 c.args = c.args.filter((a: string) => !a.startsWith("--plugin-config="));
                 c.volumeMounts = c.volumeMounts.filter(
                     (m: { mountPath: string }) => m.mountPath !== "/etc/plugins",
@@ -215,16 +221,19 @@ for (const stack of COMMITTED_STACKS) {
                 found(noPlugins, "runs --plugin-config=/etc/plugins/plugins.yaml (its default): ").length,
                 1,
             );
-            // A {file} requirement on another flag's value: crier's GitHub workers open the token --github-token-path names.
-            const noToken = editContainer("crier", (c) => {
+            // A {file} requirement on another flag's value: crier's Slack workers open the token --slack-token-file
+            // names (kubernetes-sigs/prow@7593870dc:cmd/crier/main.go:207,215-219).
+            const noSlackToken = editContainer("crier", (c) => {
+                if (!c.args.includes("--slack-workers=1")) c.args = [...c.args, "--slack-workers=1"];
                 c.volumeMounts = c.volumeMounts.filter(
-                    (m: { mountPath: string }) => m.mountPath !== "/etc/github",
+                    (m: { mountPath: string }) => m.mountPath !== "/etc/slack",
                 );
             });
             assert.ok(
-                found(noToken, "runs --github-workers=5: ").some((m) =>
-                    m.includes("opens /etc/github/oauth"),
+                found(noSlackToken, "runs --slack-workers=1: ").some((m) =>
+                    m.includes("opens /etc/slack/token"),
                 ),
+                found(noSlackToken, "--slack").join("\n"),
             );
         });
 
@@ -236,15 +245,20 @@ for (const stack of COMMITTED_STACKS) {
                 replay(exporter, TABLE).mismatches.some(
                     (m) =>
                         m.includes(named("exporter")) &&
-                        m.includes("runs --config-path= (its default), which gcr.io/k8s-prow/exporter"),
+                        m.includes(
+                            "runs --config-path= (its default), which us-docker.pkg.dev/k8s-infra-prow/images/exporter",
+                        ),
                 ),
             );
-            const ghproxy = editContainer("ghproxy", (c) => {
-                c.args = c.args.filter((a: string) => !a.startsWith("--cache-sizeGB="));
+            // A GitHub App key without its id (kubernetes-sigs/prow@7593870dc:pkg/flagutil/github.go:219-221).
+            const key = editContainer("tide", (c) => {
+                c.args = [...c.args, "--github-app-private-key-path=/etc/github/oauth"];
             });
             assert.ok(
-                replay(ghproxy, TABLE).mismatches.some((m) =>
-                    m.includes("runs --cache-dir=/cache without --cache-sizeGB"),
+                replay(key, TABLE).mismatches.some((m) =>
+                    m.includes(
+                        "runs --github-app-private-key-path=/etc/github/oauth without --github-app-id",
+                    ),
                 ),
             );
             // crier's Slack workers, against a config.yaml without Slack reporting: read in the planned ConfigMap.
@@ -292,10 +306,10 @@ for (const stack of COMMITTED_STACKS) {
         it("control: a Service targeting a port no container of its pods serves fails, by number and by name", () => {
             const svc = named("tide");
             const byNumber = editObject(resources, "Service", svc, (o) => {
-                o.spec.ports[0].targetPort = 9090;
+                o.spec.ports[0].targetPort = 9999;
             });
             assert.ok(
-                replay(byNumber, TABLE).mismatches.some((m) => m.includes(`${svc} port 80 targets 9090`)),
+                replay(byNumber, TABLE).mismatches.some((m) => m.includes(`${svc} port 80 targets 9999`)),
             );
             const byName = editObject(resources, "Service", svc, (o) => {
                 o.spec.ports[0].targetPort = "metrics";
@@ -306,12 +320,16 @@ for (const stack of COMMITTED_STACKS) {
         });
 
         it("control: an unread entry moves its containers out of the checked ones, into the unread list", () => {
-            const table = editEntry("gcr.io/k8s-prow/deck", (e) => ({
+            const table = editEntry("us-docker.pkg.dev/k8s-infra-prow/images/deck", (e) => ({
                 ...e,
                 facts: { state: "unread", why: "control" },
             }));
             const r = replay(resources, table);
-            assert.ok(r.unread.some((u) => u.includes("deck") && u.includes("gcr.io/k8s-prow/deck")));
+            assert.ok(
+                r.unread.some(
+                    (u) => u.includes("deck") && u.includes("us-docker.pkg.dev/k8s-infra-prow/images/deck"),
+                ),
+            );
             assert.ok(r.checked < replay(resources, TABLE).checked);
         });
     });

@@ -170,7 +170,7 @@ describe("prow config errors", () => {
     it("rejects an unknown component in the per-component map, listing the known ones", async () => {
         const err = await configError("prod", patchProw({ components: { dekc: { replicas: 2 } } }));
         const p = problem(err, "runbooks:prow.components.dekc");
-        assert.match(p.message, /unknown setting "dekc".*deck, hook, plank/);
+        assert.match(p.message, /unknown setting "dekc".*deck, hook, prow-controller-manager/);
         // A rename keeps the settings written under the misspelt name; removing them would lose them.
         assert.equal(
             p.fix,

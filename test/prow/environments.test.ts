@@ -1,3 +1,4 @@
+import { TODAY_RELEASE } from "../../components/prow/release";
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { RecordedResource } from "../../tools/mocks/recorder";
@@ -81,6 +82,9 @@ function evaluateEnvironments(): Promise<void> {
     })();
     return evaluated;
 }
+
+/** Where today's Prow images are pulled from (kubevirt/project-infra@2c863fd prow-deploy manifests). */
+const PROW_IMAGES = "us-docker.pkg.dev/k8s-infra-prow/images";
 
 describe("prow environments (whole program under mocks)", function () {
     this.timeout(120000);
@@ -180,22 +184,24 @@ describe("prow environments (whole program under mocks)", function () {
                 .map((w) => w.name),
             ["staging-hook"],
         );
-        // A dry controller that validates prow/flagutil's Kubernetes options reads ProwJobs through staging's deck.
-        for (const name of [
-            "staging-tide",
-            "staging-horologium",
-            "staging-sinker",
-            "staging-statusreconciler",
-        ]) {
+        // Today's dry controllers read ProwJobs from the cluster themselves: the release defines no --deck-url
+        // (kubernetes-sigs/prow@7593870dc:pkg/flagutil/kubernetes_cluster_clients.go:186-192).
+        for (const name of ["staging-tide", "staging-horologium", "staging-sinker"]) {
             const w = argsByWorkload("staging").find((x) => x.name === name);
             assert.ok(w, name);
             assert.ok(w.args.includes("--dry-run=true"), name);
             assert.deepEqual(
-                w.args.filter((a) => a.startsWith("--deck-url=")),
-                ["--deck-url=http://staging-deck"],
+                w.args.filter((a) => a.startsWith("--deck-url")),
+                [],
                 name,
             );
         }
+        // status-reconciler cannot run dry at the release and would act if not dry: a dry Prow runs none, production
+        // and the testing environment run one.
+        const names = (env: Env) => argsByWorkload(env).map((w) => w.name);
+        assert.ok(!names("staging").some((n) => n.includes("statusreconciler")), names("staging").join(", "));
+        assert.ok(names("production").includes("statusreconciler"));
+        assert.ok(names("testing").includes("statusreconciler"));
         assert.ok(!staging.some((a) => a === "--confirm" || a === "--confirm=true"));
         assert.ok(staging.includes("--confirm=false"));
         const production = args("production");
@@ -243,11 +249,13 @@ describe("prow environments (whole program under mocks)", function () {
         const replicas = (env: Env, base: string) =>
             find(env, "Deployment", `${env === "staging" ? "staging-" : ""}${base}`).spec.replicas;
         assert.deepEqual(
-            ENVS.map((env) => ["deck", "hook", "plank", "gcsweb", "ghproxy"].map((c) => replicas(env, c))),
+            ENVS.map((env) =>
+                ["deck", "hook", "prow-controller-manager", "gcsweb", "ghproxy"].map((c) => replicas(env, c)),
+            ),
             [
-                [1, 1, 0, 2, 1],
-                [3, 4, 0, 2, 1],
-                [3, 4, 0, 2, 1],
+                [1, 1, 1, 2, 1],
+                [3, 4, 1, 2, 1],
+                [3, 4, 1, 2, 1],
             ],
         );
     });
@@ -343,8 +351,8 @@ describe("prow environments (whole program under mocks)", function () {
             for (const o of objects(env).filter((x) => x.kind === "Deployment" || x.kind === "CronJob")) {
                 for (const c of podOf(o).containers) {
                     assert.ok(!/:latest$/.test(c.image) && /[:@]/.test(c.image), c.image);
-                    if (c.image.startsWith("gcr.io/k8s-prow/"))
-                        assert.match(c.image, /:v20201020-a5b49bc903$/);
+                    if (c.image.startsWith(`${PROW_IMAGES}/`))
+                        assert.ok(c.image.endsWith(`:${TODAY_RELEASE}`), c.image);
                     assert.ok(
                         c.resources.limits.memory && c.resources.requests.memory,
                         `${o.metadata.name} memory`,
@@ -353,10 +361,10 @@ describe("prow environments (whole program under mocks)", function () {
             }
         }
         const images = (env: Env) => ofKind(env, "Deployment").map((d) => podOf(d).containers[0].image);
-        assert.equal(images("production").filter((i: string) => i.startsWith("gcr.io/k8s-prow/")).length, 12);
+        assert.equal(images("production").filter((i: string) => i.startsWith(`${PROW_IMAGES}/`)).length, 12);
         assert.equal(
             podOf(find("production", "CronJob", "branch-protector")).containers[0].image,
-            "gcr.io/k8s-prow/branchprotector:v20201020-a5b49bc903",
+            `${PROW_IMAGES}/branchprotector:${TODAY_RELEASE}`,
         );
         assert.equal(find("production", "CronJob", "branch-protector").spec.schedule, "54 * * * *");
         assert.equal(find("production", "CronJob", "label-sync").spec.schedule, "17 23 * * *");
@@ -378,9 +386,11 @@ describe("prow environments (whole program under mocks)", function () {
             ["testing", ""],
         ] as const) {
             const deployments = ofKind(env, "Deployment");
+            // staging runs dry, so no status-reconciler (it cannot run dry at the release: components.yaml).
             assert.deepEqual(
                 deployments.map((d) => d.metadata.name).sort(),
                 Object.keys(KUSTOMIZE_APP)
+                    .filter((n) => env !== "staging" || n !== "statusreconciler")
                     .map((n) => prefix + n)
                     .sort(),
                 env,
@@ -416,7 +426,10 @@ describe("prow environments (whole program under mocks)", function () {
 
     it("has nothing that mentions staging in production", () => {
         for (const r of runs.production) {
-            assert.ok(!/staging/i.test(JSON.stringify(r.inputs)), `${r.type} ${r.name} mentions staging`);
+            // Production pulls label_sync from test-infra's build registry, named k8s-staging-test-infra
+            // (kubevirt/project-infra@2c863fd kustom/base/manifests/local/label-sync-kubevirt.yaml): a registry, no stage.
+            const inputs = JSON.stringify(r.inputs).replaceAll("gcr.io/k8s-staging-test-infra/", "");
+            assert.ok(!/staging/i.test(inputs), `${r.type} ${r.name} mentions staging`);
         }
         // The scan would see it: staging's own objects do mention it.
         assert.ok(runs.staging.some((r) => /staging/.test(JSON.stringify(r.inputs))));
@@ -432,7 +445,8 @@ describe("prow environments (whole program under mocks)", function () {
                 ofKind(env, "Role").map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
             );
             const bindings = ofKind(env, "RoleBinding");
-            assert.equal(bindings.length, 11, env);
+            // One per component with a Role; staging has no status-reconciler (it runs dry).
+            assert.equal(bindings.length, env === "staging" ? 10 : 11, env);
             for (const b of bindings) {
                 const where = `${env} RoleBinding ${b.metadata.namespace}/${b.metadata.name}`;
                 assert.ok(

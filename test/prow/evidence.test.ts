@@ -1,3 +1,4 @@
+import { TODAY_RELEASE } from "../../components/prow/release";
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { renderConfigMaps } from "../../components/prow/documents";
@@ -27,7 +28,7 @@ const configMaps = (environment: EnvironmentName) =>
                 enabled: true,
                 cluster: "ibmcloud-prow",
                 environment,
-                release: "v20201020-a5b49bc903",
+                release: TODAY_RELEASE,
             }),
         ),
     );

@@ -1,3 +1,4 @@
+import { TODAY_RELEASE } from "../../components/prow/release";
 import { COMPONENTS, ComponentName, ComponentSpec } from "../../components/prow/catalog";
 import { BASE_DOCUMENTS, prowDocument } from "../../components/prow/documents";
 import { Doc } from "../../components/prow/merge";
@@ -24,7 +25,7 @@ export function toTesting(patch: Record<string, unknown> = {}): (values: Values)
             enabled: true,
             cluster: "ibmcloud-prow",
             environment: "kubevirtci-testing",
-            release: "v20201020-a5b49bc903",
+            release: TODAY_RELEASE,
             ...patch,
         };
     };

@@ -1,3 +1,4 @@
+import { TODAY_RELEASE } from "../../components/prow/release";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
@@ -23,7 +24,7 @@ const minimal = (environment: EnvironmentName, extra: Record<string, unknown> = 
         enabled: true,
         cluster: "ibmcloud-prow",
         environment,
-        release: "v20201020-a5b49bc903",
+        release: TODAY_RELEASE,
         ...extra,
     });
 
@@ -111,7 +112,10 @@ describe("prow environments (typed defaults)", () => {
             ghproxy: { size: "1Gi", storageClass: "local" },
             greenhouse: { size: "30Gi", storageClass: "local" },
         });
-        assert.deepEqual([testing.replicas.deck, testing.replicas.hook, testing.replicas.plank], [1, 1, 0]);
+        assert.deepEqual(
+            [testing.replicas.deck, testing.replicas.hook, testing.replicas["prow-controller-manager"]],
+            [1, 1, 1],
+        );
         assert.equal(testing.generateSecrets, true);
         const staging = resolveEnvironment(minimal("ibmcloud-staging"));
         assert.deepEqual([staging.replicas.deck, staging.replicas.hook, staging.replicas.gcsweb], [3, 4, 2]);
@@ -166,16 +170,26 @@ describe("prow environments (typed defaults)", () => {
     it("pins Prow images to the release and the others to config", () => {
         const env = resolveEnvironment(
             minimal("ibmcloud-production", {
-                release: "v20210101-0123456789",
-                images: { gcsweb: "k8s.gcr.io/gcsweb:v1.2.0" },
+                release: "v20270101-0123456789",
+                images: {
+                    gcsweb: "k8s.gcr.io/gcsweb:v1.2.0",
+                    labelSync: "r.example/label_sync:v20270101-0123456789",
+                },
             }),
         );
-        assert.equal(env.componentImages.deck, "gcr.io/k8s-prow/deck:v20210101-0123456789");
+        const prow = "us-docker.pkg.dev/k8s-infra-prow/images";
+        assert.equal(env.componentImages.deck, `${prow}/deck:v20270101-0123456789`);
+        assert.equal(env.componentImages.statusreconciler, `${prow}/status-reconciler:v20270101-0123456789`);
         assert.equal(
-            env.componentImages.statusreconciler,
-            "gcr.io/k8s-prow/status-reconciler:v20210101-0123456789",
+            env.componentImages["prow-controller-manager"],
+            `${prow}/prow-controller-manager:v20270101-0123456789`,
         );
-        assert.equal(env.componentImages["label-sync"], "gcr.io/k8s-prow/label_sync:v20210101-0123456789");
+        // label_sync left the Prow release: it follows its own key, not the release.
+        assert.equal(env.componentImages["label-sync"], "r.example/label_sync:v20270101-0123456789");
+        assert.equal(
+            resolveEnvironment(minimal("ibmcloud-production")).componentImages["label-sync"],
+            "gcr.io/k8s-staging-test-infra/label_sync:v20260729-f66136c16c",
+        );
         assert.equal(env.componentImages.gcsweb, "k8s.gcr.io/gcsweb:v1.2.0");
         assert.equal(env.componentImages["docker-mirror"], "docker.io/library/registry:2.7.1");
     });
@@ -412,7 +426,7 @@ describe("prow catalog and CRD", () => {
             "horologium",
             "label-sync",
             "needs-rebase",
-            "plank",
+            "prow-controller-manager",
             "pushgateway",
             "pushgateway-proxy",
             "rehearse",

@@ -22,9 +22,12 @@ async function checksums(
     return checksumsOf(k8sObjects(DEPLOYMENT));
 }
 
-/** The rule, stated apart from the program: the Deployments whose catalog mounts name `mounted`. */
+/**
+ * The rule, stated apart from the program: the Deployments whose catalog mounts name `mounted`, of those staging runs
+ * (it runs dry, so not one that cannot: `runsDry: false`).
+ */
 function readersOf(mounted: (m: (typeof COMPONENTS)[number]["mounts"][number]) => boolean): string[] {
-    return COMPONENTS.filter((c) => !c.schedule && c.mounts.some(mounted))
+    return COMPONENTS.filter((c) => !c.schedule && c.runsDry !== false && c.mounts.some(mounted))
         .map((c) => PREFIX + c.name)
         .sort();
 }

@@ -1,3 +1,4 @@
+import { TODAY_RELEASE } from "../../components/prow/release";
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
@@ -23,7 +24,7 @@ function section(environment: EnvironmentName, extra: Record<string, unknown> = 
         enabled: true,
         cluster: "ibmcloud-prow",
         environment,
-        release: "v20201020-a5b49bc903",
+        release: TODAY_RELEASE,
         ...extra,
     });
 }
@@ -167,7 +168,7 @@ describe("prow order: objects wait only for what they use", function () {
         const waitsFor = (r: RecordedPlanResource): Set<string> => dependencyClosure(r, byUrn);
         const users = COMPONENTS.filter(usesProwJobs).map((c) => c.name);
         assert.ok(
-            users.includes("plank") && !users.includes("ghproxy"),
+            users.includes("prow-controller-manager") && !users.includes("ghproxy"),
             "the rule tells controllers from the rest",
         );
         for (const spec of COMPONENTS) {

@@ -84,12 +84,13 @@ describe("the image confirmation rule (components/shared/confirmedImages.ts)", (
         );
     });
 
-    it("every catalogue entry is a tagged reference and cites a runbook, systems.md or thoth-station.md", () => {
+    it("every catalogue entry is a tagged reference and cites a runbook, systems.md, thoth-station.md or a deployment repository at a commit", () => {
         for (const s of SOURCED_IMAGES) {
             assert.match(s.image, /:[^/@]+$/, s.image);
             assert.match(
                 s.source,
-                /^(runbook 00[0-4]|systems\.md|thoth-station\.md:\d+$)/,
+                // A deployment repository a runbook names, at the commit read (which release runs: the newest commit).
+                /^(runbook 00[0-4]|systems\.md|thoth-station\.md:\d+$|[\w.-]+\/[\w.-]+@[0-9a-f]{7,40} \S)/,
                 `${s.image}: ${s.source}`,
             );
         }

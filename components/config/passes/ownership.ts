@@ -98,12 +98,16 @@ export function ownership(input: OwnershipInput): Passed<null> {
 export function claimsOf(system: SystemRead): Record<GrantKind, Claim[]> {
     const { def, parsed, raw, broken } = system;
     const at = (value: unknown, key: string) => valueAt(value, key.slice(def.section.length + 1).split("."));
-    const keep = (list: Claim[]) => list.filter((claim) => !underBroken(claim.key, broken));
+    const keep = (list: Claim[]) =>
+        list.filter(
+            (claim) => ![claim.key, ...(claim.derivedFrom ?? [])].some((k) => underBroken(k, broken)),
+        );
     return {
         namespaces: keep(
             def.namespaces(parsed).map((n) => ({
                 value: n.namespace,
                 key: n.key,
+                ...(n.derivedFrom ? { derivedFrom: n.derivedFrom } : {}),
                 settable: at(raw, n.key) === n.namespace,
             })),
         ),

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { operatorCheckout } from "../../harness";
 import { canonical, printFaults } from "../printed";
-import { C, stage, validate } from "../battery";
+import { C, prod, stage, validate } from "../battery";
 import { planText } from "./identityCases";
 import { chars, LOWER } from "./generated";
 
@@ -88,6 +88,34 @@ describe("issues 70 and 85: nothing printed writes another stack's value, in any
                     assert.deepEqual(printFaults(text, "stage", out.problems), [], where);
                 }
             }),
+            RUNS,
+        );
+    });
+
+    it("a refused value that others follow (Packit's deployment) leaves them unchecked: no default's host or namespace of the other stack is printed", () => {
+        // Left unset, Packit's namespaces and hosts follow `deployment`; a refused deployment parses to the schema's
+        // default, whose names are stage's (stream-stg, stg.stream.packit.dev). Found by the generative battery.
+        const broken = fc.oneof(
+            fc.constantFrom("staging", "PROD", "", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"),
+            fc.integer(),
+            chars(LOWER, 1, 12),
+        );
+        fc.assert(
+            fc.property(
+                fc.constantFrom("packit", "stream"),
+                fc.constantFrom(["prod", prod] as const, ["stage", stage] as const),
+                broken,
+                (section, [stack, edit], value) => {
+                    fc.pre(!["stg", "prod", "dev"].includes(String(value)));
+                    const text = edit((d) => d.setIn(C(section, "deployment"), value));
+                    const out = validate(text, stack);
+                    assert.ok(
+                        out.problems.some((p) => p.key === `runbooks:${section}.deployment`),
+                        `${stack}: ${out.message}`,
+                    );
+                    assert.deepEqual(printFaults(text, stack, out.problems), [], `${stack} ${section}`);
+                },
+            ),
             RUNS,
         );
     });

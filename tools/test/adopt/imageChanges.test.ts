@@ -147,9 +147,31 @@ describe("adopt: the first up's image changes (tools/adopt/imageChanges.ts)", ()
         );
     });
 
-    it("today's Prow under the runbook's release: every Prow binary named as an older release, in the report", async function () {
+    it("today's Prow under the committed prod stack: no container runs an older release than today's", async function () {
         this.timeout(120_000);
         const committed = inNamespaces(await systemObjects("prod", "prow"), [PROW_TODAY.namespace]);
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, committed, {});
+        const changes = imageChanges(r.findings);
+        assert.deepEqual(
+            changes.filter((c) => c.older).map((c) => `${c.id} ${c.container}: ${c.live} → ${c.program}`),
+            [],
+        );
+        // The scan sees Prow's containers: each keeps today's release.
+        assert.ok(
+            changes.length === 0 ||
+                changes.every((c) => !c.program.includes("k8s-infra-prow/images/") || c.live === c.program),
+            changes.map((c) => `${c.live} → ${c.program}`).join("\n"),
+        );
+    });
+
+    it("control: the runbook's release pinned over today's Prow names every Prow binary as an older release, in the report", async function () {
+        this.timeout(120_000);
+        const runbookRelease = (values: Record<string, unknown>) => {
+            (values.prow as Record<string, unknown>).release = "v20201020-a5b49bc903";
+        };
+        const committed = inNamespaces(await systemObjects("prod", "prow", runbookRelease), [
+            PROW_TODAY.namespace,
+        ]);
         const r = await liveReport("ibmcloud-prow", PROW_TODAY, committed, {});
         const older = imageChanges(r.findings).filter((c) => c.older);
         assert.ok(
@@ -159,6 +181,7 @@ describe("adopt: the first up's image changes (tools/adopt/imageChanges.ts)", ()
                     c.live.endsWith(":v20260819-7593870dc") &&
                     c.program.endsWith(":v20201020-a5b49bc903"),
             ),
+            older.map((c) => c.id).join("\n"),
         );
         assert.match(
             renderReport(r),
