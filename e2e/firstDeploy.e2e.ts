@@ -87,8 +87,8 @@ const LAYOUTS: readonly {
         title: "first deploy over production with today's DIALS, Prow and Packit (cms-DQM/dials@42c2c5f, kubevirt/project-infra@2c863fd, packit/deployment@1c48cd8; kwok, real engine)",
         cluster: "runbooks-e2e-today",
         proved: [DIALS_TODAY, PROW_TODAY, PACKIT_TODAY, THOTH_LIVE],
-        // Today's Prow runs v20260819-7593870dc; the stacks pin v20201020-a5b49bc903 until Prow is bumped.
-        rollsBack: ["prow"],
+        // Today's Prow runs v20260819-7593870dc, which the stacks pin (issue 82): nothing rolls back.
+        rollsBack: [],
     },
 ];
 

@@ -61,17 +61,14 @@ function skippedLines(absent: readonly StartTarget[]): string[] {
     );
 }
 
-/** Tide's planned workload with `--deck-url` gone and `--dry-run=true`: what prow/flagutil refuses at start. */
-function dryRunWithoutDeck(workload: K8sObject, container: string): K8sObject {
+/** hook's planned workload with `--dry-run=true`: what today's release refuses at start (no dry-run clients). */
+function hookDry(workload: K8sObject, container: string): K8sObject {
     const w = structuredClone(workload);
     const c = (
         w.spec as { template: { spec: { containers: { name: string; args?: string[] }[] } } }
     ).template.spec.containers.find((x) => x.name === container)!;
-    const args = (c.args ?? []).filter((a) => !/^--?deck-url(=|$)/.test(a));
-    const at = args.findIndex((a) => /^--?dry-run(=|$)/.test(a));
-    if (at >= 0) args[at] = "--dry-run=true";
-    else args.push("--dry-run=true");
-    c.args = args;
+    const args = (c.args ?? []).filter((a) => !/^--?dry-run(=|$)/.test(a));
+    c.args = [...args, "--dry-run=true"];
     return w;
 }
 
@@ -298,20 +295,20 @@ describe("start check: the local stack's Prow and Argo binaries start with their
         isolated = true;
     });
 
-    it("control: tide with --deck-url removed and --dry-run=true fails the check (test-infra a5b49bc903 prow/flagutil/kubernetes_cluster_clients.go:63-66)", async function () {
-        const tide = present.find((t) => t.binary === "tide");
-        if (!tide) this.skip();
+    it("control: hook with --dry-run=true fails the check (kubernetes-sigs/prow@7593870dc cmd/hook/main.go:181-184, pkg/flagutil/kubernetes_cluster_clients.go:307-309)", async function () {
+        const hook = present.find((t) => t.binary === "hook");
+        if (!hook) this.skip();
         assert.ok(isolated, "the network guard was not verified: nothing is started");
-        const r = await run(tide!, specOf(tide!, dryRunWithoutDeck(tide!.workload, tide!.container)));
-        const failure = startFailure("tide (control)", r, SECONDS);
+        const r = await run(hook!, specOf(hook!, hookDry(hook!.workload, hook!.container)));
+        const failure = startFailure("hook (control)", r, SECONDS);
         assert.ok(
             failure,
-            "tide ran a dry run without a deck URL: the check cannot see an unmet requirement",
+            "hook ran dry at a release that refuses it: the check cannot see a refused flag value",
         );
         assert.equal(r.running, false, failure);
         assert.ok(
-            r.tail.some((l) => l.includes("-deck-url was unset")),
-            `tide failed for another reason than the missing deck URL:\n${failure}`,
+            r.tail.some((l) => l.includes("is supported in dry-run mode")),
+            `hook failed for another reason than the dry run:\n${failure}`,
         );
         log(`control failed as it must: ${failure!.split("\n")[0]}`);
     });

@@ -10,7 +10,9 @@ import { K8sObject } from "./render";
 
 /** Where a planned image's binary is looked for in the e2e cache: a repository's images, by their last path segment. */
 export const BINARY_SOURCES: readonly { registry: string; dir: string; rename?: Record<string, string> }[] = [
-    { registry: "gcr.io/k8s-prow/", dir: "prow/bin" },
+    // Today's Prow release (kubernetes-sigs/prow), and label_sync, which left it for test-infra's registry.
+    { registry: "us-docker.pkg.dev/k8s-infra-prow/images/", dir: "prow/bin" },
+    { registry: "gcr.io/k8s-staging-test-infra/", dir: "prow/bin" },
     // The argocli image's entrypoint is `argo`; its other images are named after their binary.
     { registry: "quay.io/argoproj/", dir: "argo/bin", rename: { argocli: "argo" } },
 ];

@@ -71,7 +71,11 @@ function deployment(container: Record<string, unknown>, pod: Record<string, unkn
                     serviceAccountName: "tide",
                     securityContext: { runAsUser: 1001, runAsGroup: 0, fsGroup: 0, runAsNonRoot: true },
                     containers: [
-                        { name: "tide", image: "gcr.io/k8s-prow/tide:v20201020-a5b49bc903", ...container },
+                        {
+                            name: "tide",
+                            image: "us-docker.pkg.dev/k8s-infra-prow/images/tide:v20260819-7593870dc",
+                            ...container,
+                        },
                     ],
                     volumes: [
                         { name: "config", configMap: { name: "config" } },
@@ -107,10 +111,17 @@ const input = (workload: K8sObject) => ({
 
 describe("start check run spec (e2e/startSpec.ts)", () => {
     it("maps images to the cache's binaries by their repository's last segment (argocli runs argo)", () => {
-        assert.deepEqual(binaryOfImage("gcr.io/k8s-prow/status-reconciler:v20201020-a5b49bc903"), {
+        assert.deepEqual(
+            binaryOfImage("us-docker.pkg.dev/k8s-infra-prow/images/status-reconciler:v20260819-7593870dc"),
+            { dir: "prow/bin", name: "status-reconciler" },
+        );
+        // label_sync left the Prow release: test-infra's own registry.
+        assert.deepEqual(binaryOfImage("gcr.io/k8s-staging-test-infra/label_sync:v20260729-f66136c16c"), {
             dir: "prow/bin",
-            name: "status-reconciler",
+            name: "label_sync",
         });
+        // The runbook's registry: nothing deploys from it now.
+        assert.equal(binaryOfImage("gcr.io/k8s-prow/status-reconciler:v20201020-a5b49bc903"), undefined);
         assert.deepEqual(binaryOfImage("quay.io/argoproj/argocli:v2.12.5"), {
             dir: "argo/bin",
             name: "argo",
@@ -131,7 +142,13 @@ describe("start check run spec (e2e/startSpec.ts)", () => {
             spec: {
                 jobTemplate: {
                     spec: {
-                        template: { spec: { containers: [{ name: "c", image: "gcr.io/k8s-prow/tide:x" }] } },
+                        template: {
+                            spec: {
+                                containers: [
+                                    { name: "c", image: "us-docker.pkg.dev/k8s-infra-prow/images/tide:x" },
+                                ],
+                            },
+                        },
                     },
                 },
             },

@@ -169,7 +169,11 @@ export function releaseGateInput(
         section: def.section,
         cluster,
         namespaces: def.namespaces(cfg).map((n) => n.namespace),
-        uses: systemImages(def.section, cfg, declared),
+        // The images a release tag names (Prow's binaries, `prow.release`) roll back as surely as a named image.
+        uses: [
+            ...systemImages(def.section, cfg, declared),
+            ...(checked !== undefined ? (def.evidence?.uses?.(checked) ?? []) : []),
+        ],
         running: clusters[cluster]?.running,
     };
 }

@@ -419,12 +419,17 @@ describe("adopt: the records pulumi up's release gate asks for (tools/adopt/imag
                         text.includes(`! ${r.use.key} pins a release OLDER than the ${applied.get(r.path)} `),
                         r.path,
                     );
+                // One note per record and key (Prow's binaries share one key, prow.release, each its own record).
                 assert.equal(
                     text.match(/ pins a release OLDER than the /g)?.length ?? 0,
-                    new Set(older.filter((x) => fromLiveTag.has(x.path)).map((x) => x.use.key)).size,
+                    new Set(older.filter((x) => fromLiveTag.has(x.path)).map((x) => `${x.path} ${x.use.key}`))
+                        .size,
                 );
+                // Nothing running at the pin refuses nothing, unless its key is another record's older pin.
+                const olderKeys = new Set(older.map((x) => fullKey(x.use.key)));
                 for (const r of uses.filter((x) => todays[paths.indexOf(x.path)].kind === "absent"))
-                    assert.ok(!refusedPins(after).includes(fullKey(r.use.key)), r.path);
+                    if (!olderKeys.has(fullKey(r.use.key)))
+                        assert.ok(!refusedPins(after).includes(fullKey(r.use.key)), r.path);
             }),
             { seed: 8221, numRuns: 25 },
         );
