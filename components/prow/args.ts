@@ -129,7 +129,7 @@ export const ARGS: Record<ComponentName, (r: ProwRefs) => string[]> = {
     ],
     "needs-rebase": externalPlugin(true),
     cherrypicker: externalPlugin(),
-    exporter: () => ["--config-path=/etc/config/config.yaml"],
+    "prow-exporter": () => ["--config-path=/etc/config/config.yaml"],
     gcsweb: (r) => ["-upgrade-proxied-http-to-https", "-p=8080", `-b=${r.bucket}`],
     "docker-mirror": () => [],
     greenhouse: () => ["--dir=/data", "--min-percent-blocks-free=3"],

@@ -11,7 +11,7 @@ export const COMPONENT_NAMES = [
     "ghproxy",
     "needs-rebase",
     "cherrypicker",
-    "exporter",
+    "prow-exporter",
     "gcsweb",
     "docker-mirror",
     "greenhouse",

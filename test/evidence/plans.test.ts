@@ -238,13 +238,13 @@ for (const stack of COMMITTED_STACKS) {
         });
 
         it("control: a default the binary refuses, a mode without its peer flag, or a config section a mode needs, fails naming the flag", () => {
-            const exporter = editContainer("exporter", (c) => {
+            const exporter = editContainer("prow-exporter", (c) => {
                 c.args = c.args.filter((a: string) => !a.startsWith("--config-path="));
             });
             assert.ok(
                 replay(exporter, TABLE).mismatches.some(
                     (m) =>
-                        m.includes(named("exporter")) &&
+                        m.includes(named("prow-exporter")) &&
                         m.includes(
                             "runs --config-path= (its default), which us-docker.pkg.dev/k8s-infra-prow/images/exporter",
                         ),
