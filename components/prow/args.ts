@@ -139,8 +139,11 @@ export const ARGS: Record<ComponentName, (r: ProwRefs) => string[]> = {
         ...github(r),
         HMAC_ARG,
         "--cache-dir=/var/run/cache",
-        "--jobs-config-base=github/ci/prow/files/jobs",
-        "--prow-config-path=github/ci/prow/files/config.yaml",
+        // Paths in the project-infra checkout it rehearses, as today's deployment gives them (kubevirt/project-infra@
+        // 2c863fd:github/ci/prow-deploy/kustom/base/manifests/local/prow-rehearse-deployment.yaml:30-31); the
+        // runbook's github/ci/prow/ is gone from the repository.
+        "--jobs-config-base=github/ci/prow-deploy/files/jobs",
+        "--prow-config-path=github/ci/prow-deploy/kustom/base/configs/current/config/config.yaml",
     ],
     "release-blocker": externalPlugin(),
     pushgateway: () => [],

@@ -165,8 +165,11 @@ function basePlugins(r: ProwRefs): Doc {
         config_updater: {
             // Only job configs: config, plugins and label-config are rendered by this program, and letting
             // config-updater write them too would make the two fight over their content.
+            // The jobs' path in project-infra today (kubevirt/project-infra@2c863fd:github/ci/prow-deploy/kustom/base/
+            // configs/current/plugins/plugins.yaml:765): the runbook's github/ci/prow/ is gone, and a map to it would
+            // never update job-config again.
             maps: {
-                "github/ci/prow/files/jobs/**/*.yaml": {
+                "github/ci/prow-deploy/files/jobs/**/*.yaml": {
                     name: r.names.name("job-config"),
                     clusters: { default: [r.namespaces.prow] },
                 },

@@ -298,7 +298,7 @@ describe("prow documents", () => {
         );
         assert.equal(config.slack_reporter_configs, undefined);
         const plugins = docs.plugins as Obj;
-        assert.deepEqual(plugins.config_updater.maps["github/ci/prow/files/jobs/**/*.yaml"], {
+        assert.deepEqual(plugins.config_updater.maps["github/ci/prow-deploy/files/jobs/**/*.yaml"], {
             name: "staging-job-config",
             clusters: { default: ["staging-kubevirt-prow"] },
         });

@@ -90,7 +90,7 @@ describe("the image confirmation rule (components/shared/confirmedImages.ts)", (
             assert.match(
                 s.source,
                 // A deployment repository a runbook names, at the commit read (which release runs: the newest commit).
-                /^(runbook 00[0-4]|systems\.md|thoth-station\.md:\d+$|[\w.-]+\/[\w.-]+@[0-9a-f]{7,40} \S)/,
+                /^(runbook 00[0-4]|systems\.md|thoth-station\.md:\d+$|[\w.-]+\/[\w.-]+@[0-9a-f]{7,40}[ :]\S)/,
                 `${s.image}: ${s.source}`,
             );
         }
