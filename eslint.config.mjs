@@ -43,6 +43,11 @@ const LAYERS = [
             "components/config",
             "components/systems.ts",
             "components/program.ts",
+            // The workload-shape readers the policy pack reads plans with: pure, so the evidence replay the tests
+            // and bump:read share (tools/evidence/replay.ts) reads a pod as the policy does.
+            "policy/rules/k8s.ts",
+            "policy/rules/podTemplate.ts",
+            "policy/rules/types.ts",
         ],
         fix: "what a tool needs of a system is a member of its SystemDefinition, read through components/systems.ts",
     },

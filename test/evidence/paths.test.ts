@@ -6,7 +6,7 @@ import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/
 import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
-import { plannedContainers, replay } from "./replay";
+import { plannedContainers, replay } from "../../tools/evidence/replay";
 import { exampleImage } from "./example";
 
 // Issue 67, "paths as evidence": a path a container names (its command's program, an absolute word of its command line

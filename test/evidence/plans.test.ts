@@ -14,7 +14,7 @@ import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plan
 import { scratchDir } from "../fixtures/scratch";
 import { runSystem } from "../fixtures/system";
 import { PROW, TESTING_SECRETS, k8sResources, toTesting } from "../prow/helpers";
-import { plannedContainers, replay } from "./replay";
+import { plannedContainers, replay } from "../../tools/evidence/replay";
 import { exampleImage } from "./example";
 
 /** Every system's evidence: the one table the plans are replayed against. */
@@ -138,6 +138,17 @@ for (const stack of COMMITTED_STACKS) {
                 c.args = [...c.args, "--dryrun=false"];
             });
             assert.ok(replay(renamed, TABLE).mismatches.some((m) => m.includes("passes --dryrun")));
+            // A flag today's release removed (the runbook's release read ProwJobs through deck with it).
+            const stale = editContainer("tide", (c) => {
+                c.args = [...c.args, "--deck-url=http://deck"];
+            });
+            const removed = replay(stale, TABLE).mismatches.filter((m) => m.includes("passes --deck-url"));
+            assert.equal(removed.length, 1, removed.join("\n"));
+            assert.ok(
+                removed[0].includes(named("tide")) &&
+                    removed[0].includes(":v20260819-7593870dc does not define"),
+                removed[0],
+            );
             const dropped = editEntry("us-docker.pkg.dev/k8s-infra-prow/images/horologium", (e) => {
                 const read = e.facts as ReadFacts;
                 const flags = read.flags === "none" ? [] : read.flags.filter((f) => f.name !== "dry-run");

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ContainerView, containerVerdict } from "./check";
-import { PlannedContainer, plannedContainers, replay } from "./replay";
+import { PlannedContainer, plannedContainers, replay } from "../../tools/evidence/replay";
 import type { ImageEvidence, Requirement } from "../../components/shared/evidence/schema";
 import { SYSTEMS } from "../../components/systems";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";

@@ -7,7 +7,7 @@ import { podSpecOf } from "../../policy/rules/k8s";
 import { Obj, objectsOf } from "../../policy/rules/types";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
-import { PlannedContainer, plannedContainers, queueViews, replay } from "../evidence/replay";
+import { PlannedContainer, plannedContainers, queueViews, replay } from "../../tools/evidence/replay";
 
 // The shared replay (test/evidence) on the packit and stream deployments, with the controls of what issue 51 found
 // there: the Secret keys a container is given against the files its process opens, the variables it needs, and

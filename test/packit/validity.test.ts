@@ -15,7 +15,7 @@ import { runSystem } from "../fixtures/system";
 import { unwaitedReads } from "../fixtures/podReads";
 import { PACKIT_EVIDENCE } from "../../components/packit/evidence";
 import type { PlanResource } from "../../tools/plan/render";
-import { plannedContainers, replay } from "../evidence/replay";
+import { plannedContainers, replay } from "../../tools/evidence/replay";
 
 /** The kubernetes-models class of a Pulumi Kubernetes type token, e.g. `kubernetes:apps/v1:Deployment`. */
 function modelOf(type: string): (new (data: unknown) => { validate(): void }) | undefined {

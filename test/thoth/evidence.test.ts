@@ -9,7 +9,7 @@ import { alphaScript, zeroHaScript, zeroSingleScript } from "../../components/th
 import { parseEvidence } from "../../components/shared/evidence/load";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
-import { replay } from "../evidence/replay";
+import { replay } from "../../tools/evidence/replay";
 
 // The Thoth part of issue 51: what the upstream sources say of the station's images, replayed over both plans with
 // controls that change one fact or one object at a time, and the provenance of every fact.

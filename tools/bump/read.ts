@@ -7,6 +7,8 @@ import { EVIDENCE_ROOT, parseEvidence, readEvidence } from "../../components/sha
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/schema";
 import { parseFlags } from "../cli/args";
+import { plannedContainers } from "../evidence/replay";
+import type { PlanResource } from "../plan/render";
 import { repoRoot } from "../root";
 
 // `npm run bump:read -- --base <rev>` (issue 82, part 4): a pull request that changes a pinned image release shows,
@@ -17,81 +19,39 @@ import { repoRoot } from "../root";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
-const POD_PATHS: Record<string, string[]> = {
-    Deployment: ["spec", "template", "spec"],
-    StatefulSet: ["spec", "template", "spec"],
-    DaemonSet: ["spec", "template", "spec"],
-    Job: ["spec", "template", "spec"],
-    CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-    Pod: ["spec"],
-};
 
 export interface Planned {
     where: string;
     view: ContainerView;
 }
 
-/** Every container of one committed manifest file, with what it gets (env, envFrom keys, args, ports, probes). */
-export function containersOf(stack: string, text: string): Planned[] {
-    const objects = parseAllDocuments(text)
+/**
+ * Every container of one committed manifest file, as the evidence replay sees it (tools/evidence/replay.ts: env and
+ * envFrom keys, args, ports, probes, the files its volumes place): the file's objects read as one cluster's plan.
+ */
+export function containersOf(stack: string, text: string, cluster = "cluster"): Planned[] {
+    const resources: PlanResource[] = parseAllDocuments(text)
         .map((d) => d.toJS() as unknown)
-        .filter(isObj);
-    const meta = (o: Obj) => (isObj(o.metadata) ? o.metadata : {});
-    const keys = new Map<string, string[]>();
-    for (const o of objects)
-        if (o.kind === "ConfigMap" || o.kind === "Secret")
-            keys.set(
-                `${String(o.kind)}/${String(meta(o).namespace)}/${String(meta(o).name)}`,
-                ["data", "stringData"].flatMap((f) => (isObj(o[f]) ? Object.keys(o[f] as Obj) : [])),
-            );
-    return objects.flatMap((o) => {
-        let pod: unknown = o;
-        for (const p of POD_PATHS[String(o.kind)] ?? ["-"]) pod = isObj(pod) ? pod[p] : undefined;
-        if (!isObj(pod)) return [];
-        const ns = String(meta(o).namespace ?? "");
-        return list(pod.containers).map((c): Planned => {
-            let complete = true;
-            const fromSources = list(c.envFrom).flatMap((f) => {
-                const [kind, ref] = isObj(f.configMapRef)
-                    ? ["ConfigMap", f.configMapRef]
-                    : isObj(f.secretRef)
-                      ? ["Secret", f.secretRef]
-                      : ["", {} as Obj];
-                const found = keys.get(`${kind}/${ns}/${String(ref.name)}`);
-                if (!found) complete = false;
-                return (found ?? []).map((k) => ({ name: k, from: `${kind} ${String(ref.name)}` }));
-            });
-            const probes = (["liveness", "readiness", "startup"] as const).flatMap((kind) => {
-                const p = c[`${kind}Probe`];
-                const check = isObj(p) ? (isObj(p.httpGet) ? p.httpGet : p.tcpSocket) : undefined;
-                if (!isObj(check)) return [];
-                const at = { kind, port: check.port as number | string };
-                return [typeof check.path === "string" ? { ...at, path: check.path } : at];
-            });
+        .filter(isObj)
+        .map((o) => {
+            const apiVersion = String(o.apiVersion ?? "");
+            const group = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
+            const meta = isObj(o.metadata) ? o.metadata : {};
             return {
-                where: `${stack} ${String(o.kind)} ${ns}/${String(meta(o).name)} ${String(c.name)}`,
-                view: {
-                    image: String(c.image),
-                    command: Array.isArray(c.command) ? c.command : undefined,
-                    args: Array.isArray(c.args) ? c.args : undefined,
-                    env: [
-                        ...list(c.env).map((e) => ({
-                            name: String(e.name),
-                            ...(typeof e.value === "string" ? { value: e.value } : {}),
-                        })),
-                        ...fromSources,
-                    ],
-                    ...(complete ? {} : { envComplete: false }),
-                    ports: list(c.ports).map((p) => ({
-                        containerPort: Number(p.containerPort),
-                        ...(typeof p.name === "string" ? { name: p.name } : {}),
-                    })),
-                    probes,
-                },
+                urn: "",
+                type: `kubernetes:${group}:${String(o.kind)}`,
+                name: String(meta.name ?? ""),
+                parent: "",
+                provider: cluster,
+                // The replay names a container `<system> <Kind> <namespace>/<name> <container>`: here, the stack.
+                system: stack,
+                protect: false,
+                retainOnDelete: false,
+                ignoreChanges: [],
+                inputs: o,
             };
         });
-    });
+    return plannedContainers(resources).map((c) => ({ where: c.where, view: c.view }));
 }
 
 const git = (args: string[]): string =>
@@ -199,9 +159,9 @@ export function readBump(base: string): BumpReport {
         for (const file of readdirSync(path.join(root, dir))) {
             const rel = `${dir}/${file}`;
             const before = new Map(
-                containersOf(stack, atRevision(base, rel) ?? "").map((c) => [c.where, c.view.image]),
+                containersOf(stack, atRevision(base, rel) ?? "", file).map((c) => [c.where, c.view.image]),
             );
-            for (const c of containersOf(stack, readFileSync(path.join(root, rel), "utf8"))) {
+            for (const c of containersOf(stack, readFileSync(path.join(root, rel), "utf8"), file)) {
                 const was = before.get(c.where);
                 if (was === undefined || was === c.view.image) continue;
                 const one = containerReport(c, was, oldTable, newTable);

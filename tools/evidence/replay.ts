@@ -6,14 +6,14 @@ import {
     listensOn,
     resolvePort,
     unservedQueues,
-} from "./check";
+} from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence } from "../../components/shared/evidence/schema";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { serviceSelects } from "../../components/shared/labelSelector";
 import { templateLabels } from "../../policy/rules/podTemplate";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
-import type { PlanResource } from "../../tools/plan/render";
+import type { PlanResource } from "../plan/render";
 
 // Replays the evidence over a plan: what kwok cannot show (a probe on a port nothing serves, a flag the binary
 // does not define, a Service whose target no container serves) fails here, per container of every workload.
