@@ -31,10 +31,10 @@ const tag = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/);
 describe("the image confirmation rule (components/shared/confirmedImages.ts)", () => {
     it("confirms no tag a source does not name exactly (no name patterns, no version ranges)", () => {
         for (const image of [
-            "docker.io/dgraph/dgraph:v1.0.15", // systems.md gives only the range "v1.0.13–v1.0.15"
+            "docker.io/dgraph/dgraph:v1.0.14", // dgraph-thoth-config's ImageStream lists it, but no template runs it
             "quay.io/openshift/origin-cli:4.15", // chosen for kubectl, named nowhere
             "quay.io/thoth-station/kebechet-job:v1.2.4", // the bot's tag; v1.11.2 is the catalog's
-            "quay.io/thoth-station/nepthys:v0.2.6",
+            "quay.io/thoth-station/nepthys:v0.2.6", // thoth-application deploys v0.4.4
             "quay.io/packit/hardly:prod", // Stream's worker repository: no source names it
             "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0", // runbook 003 imports untagged
             "quay.io/openshiftio/bayesian-coreapi-pgbouncer:to-be-pinned",
@@ -45,6 +45,11 @@ describe("the image confirmation rule (components/shared/confirmedImages.ts)", (
             /^thoth-station\.md:1251$/,
         );
         assert.match(confirmation("quay.io/packit/packit-worker:prod") ?? "", /runbook 001/);
+        // A deployment repository runbook 000 names, at its newest commit, naming the release exactly.
+        assert.equal(
+            confirmation("docker.io/dgraph/dgraph:v1.0.15"),
+            "thoth-station/dgraph-thoth-config@1979d32:openshift/dgraph-imagestream.yaml:24",
+        );
     });
 
     it("reads Docker Hub's spellings of one image as one", () => {

@@ -37,7 +37,7 @@ const CRON_BOTS = [
     },
     {
         name: "nepthys",
-        image: "quay.io/thoth-station/nepthys:v0.2.6",
+        image: "quay.io/thoth-station/nepthys:v0.4.4",
         schedule: "@daily",
         requests: { cpu: "500m", memory: "1Gi" },
         limits: { cpu: "500m", memory: "1Gi" },
@@ -184,7 +184,7 @@ describe("thoth bots", function () {
                 "sentry-dsn",
                 "ssh-privatekey",
             ]);
-            // thoth-station/nepthys v0.2.6 reads no GitHub token (create_docs.sh pushes over SSH): no key for one.
+            // thoth-station/nepthys v0.4.4 (as v0.2.6) reads no GitHub token (create_docs.sh pushes over SSH): no key for one.
             assert.deepEqual(stringKeys("nepthys-secret"), ["ssh-privatekey", "user-email", "user-name"]);
             assert.deepEqual(stringKeys("sesheta-secret"), [
                 "github-oauth-token",

@@ -111,7 +111,7 @@ export class KebechetFamily extends BotFamily {
             entry: nep,
             resources: fixedSize("500m", "1Gi"),
             container: {
-                // create_docs.sh (v0.2.6) pushes over SSH and calls no GitHub API: it reads no GITHUB_TOKEN.
+                // create_docs.sh (v0.2.6 and v0.4.4) pushes over SSH and calls no GitHub API: it reads no GITHUB_TOKEN.
                 env: {
                     GITHUB_USER: secret.env("user-name"),
                     GITHUB_USER_EMAIL: secret.env("user-email"),
