@@ -120,7 +120,7 @@ export const botsSchema = z.strictObject({
         .optional(),
     nepthys: z
         .strictObject({
-            ...cronBot("quay.io/thoth-station/nepthys:v0.2.6", "@daily"),
+            ...cronBot("quay.io/thoth-station/nepthys:v0.4.4", "@daily"),
             gitUserName: z.string().min(1).meta({
                 description:
                     "Git author of the documentation commits (`user-name` of Secret nepthys-secret).",
