@@ -12,7 +12,7 @@ import {
     API_SERVICE_NAMES,
     ApiService,
     HostEntry,
-    IMAGE_BASE_TOOLS,
+    IMAGE_BASES,
     StandIn,
     StartResult,
     gitHubStandIn,
@@ -116,7 +116,7 @@ describe("start check: the local stack's Prow and Argo binaries start with their
             hosts,
             caBundle: caCrt,
             seconds: SECONDS,
-            tools: IMAGE_BASE_TOOLS[t.binary] ?? [],
+            ...(IMAGE_BASES[t.binary] ? { base: IMAGE_BASES[t.binary] } : {}),
         });
     }
 

@@ -174,17 +174,28 @@ function baseFiles(spec: RunSpec, entries: readonly HostEntry[], caBundle: strin
 }
 
 /**
- * Programs an image's base puts on PATH that a binary runs. Prow's git-base images (gcr.io/k8s-prow/git) give git,
- * which prow/git's client looks up at start (test-infra@a5b49bc903 prow/git/git.go:86): crier, deck, hook, tide and
- * cherrypicker are built on it (prow/cmd/{crier,deck,hook,tide}/BUILD.bazel and
- * prow/external-plugins/cherrypicker/BUILD.bazel:33, `base = "@git-base//image"`).
+ * What an image's base gives a binary beside its own files: the programs it runs from PATH and the directories it
+ * writes. Today's Prow images are built by ko on alpine bases (kubernetes-sigs/prow@7593870dc .ko.yaml
+ * baseImageOverrides): `alpine`, `git` and `git-custom-k8s-auth`, the last two with git, which Prow's git client
+ * runs; every alpine root has /tmp and /var/tmp, where the git client factory keeps its cache (pkg/git/v2/
+ * client_factory.go:112-113,200).
  */
-export const IMAGE_BASE_TOOLS: Record<string, readonly string[]> = {
-    cherrypicker: ["git"],
-    crier: ["git"],
-    deck: ["git"],
-    hook: ["git"],
-    tide: ["git"],
+const ALPINE = { tools: [] as string[], dirs: ["/tmp", "/var/tmp"] };
+const GIT_BASE = { tools: ["git"], dirs: ALPINE.dirs };
+export const IMAGE_BASES: Record<string, { tools: readonly string[]; dirs: readonly string[] }> = {
+    branchprotector: ALPINE,
+    exporter: ALPINE,
+    horologium: ALPINE,
+    "status-reconciler": ALPINE,
+    "needs-rebase": ALPINE,
+    ghproxy: ALPINE,
+    deck: GIT_BASE,
+    crier: GIT_BASE,
+    hook: GIT_BASE,
+    sinker: GIT_BASE,
+    tide: GIT_BASE,
+    "prow-controller-manager": GIT_BASE,
+    cherrypicker: GIT_BASE,
 };
 
 /** This machine's copy of a program and the shared libraries it loads (ldd), by absolute path. */
@@ -203,7 +214,7 @@ export function materialise(
     binary: string,
     hosts: readonly HostEntry[],
     caBundle: string,
-    tools: readonly string[] = [],
+    base: { tools: readonly string[]; dirs: readonly string[] } = { tools: [], dirs: [] },
 ): void {
     const inRoot = (p: string) => path.join(root, p);
     // The process runs as the pod's user: a root made by mkdtemp (0700) would hide everything from it.
@@ -214,9 +225,9 @@ export function materialise(
         writeFileSync(inRoot(p), content, { mode });
     };
     for (const [p, content] of baseFiles(spec, hosts, caBundle)) write(p, content, 0o644);
-    for (const d of spec.dirs) {
+    for (const d of [...base.dirs, ...spec.dirs]) {
         mkdirSync(inRoot(d), { recursive: true, mode: 0o755 });
-        spawnSync("chmod", [d === "/tmp" ? "1777" : "0777", inRoot(d)]);
+        spawnSync("chmod", [d === "/tmp" || d === "/var/tmp" ? "1777" : "0777", inRoot(d)]);
     }
     for (const [p, f] of spec.files) write(p, f.content, f.mode);
     mkdirSync(path.dirname(inRoot(spec.binaryPath)), { recursive: true });
@@ -225,7 +236,7 @@ export function materialise(
     } catch {
         copyFileSync(binary, inRoot(spec.binaryPath));
     }
-    for (const file of tools.flatMap(withLibraries)) {
+    for (const file of base.tools.flatMap(withLibraries)) {
         mkdirSync(path.dirname(inRoot(file)), { recursive: true });
         copyFileSync(file, inRoot(file));
         spawnSync("chmod", ["0755", inRoot(file)]);
@@ -339,8 +350,8 @@ export interface StartOptions {
     hosts: readonly HostEntry[];
     caBundle: string;
     seconds: number;
-    /** Programs of the image's base ({@link IMAGE_BASE_TOOLS}). */
-    tools?: readonly string[];
+    /** What the image's base gives ({@link IMAGE_BASES}). */
+    base?: { tools: readonly string[]; dirs: readonly string[] };
 }
 
 /** Hosts a chroot resolves: localhost, loopback addresses and the loopback services' names. */
@@ -391,7 +402,7 @@ export async function runStart(o: StartOptions): Promise<StartResult> {
     }
     const root = path.join(o.workDir, "root");
     const log = path.join(o.workDir, "output.log");
-    materialise(spec, root, o.binary, o.hosts, o.caBundle, o.tools);
+    materialise(spec, root, o.binary, o.hosts, o.caBundle, o.base);
     const fd = openSync(log, "w");
     const started = Date.now();
     const after = () => (Date.now() - started) / 1000;
