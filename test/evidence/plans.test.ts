@@ -172,29 +172,21 @@ for (const stack of COMMITTED_STACKS) {
                 assert.equal(found.length, 1, `${part}: ${found.join("\n")}`);
                 assert.ok(found[0].includes(named(part)), found[0]);
             }
-            // status-reconciler refuses to run dry at the release; production runs it, staging runs none (dry).
-            if (stack === "prod") {
-                const dry = editContainer("statusreconciler", (c) => {
+            // Run dry, each refused at the release: status-reconciler (production runs it, a dry staging none) and hook.
+            const dryRefused = (part: string, image: string) => {
+                const dry = editContainer(part, (c) => {
                     c.args = c.args.map((a: string) => (a === "--dry-run=false" ? "--dry-run=true" : a));
                 });
                 assert.ok(
                     replay(dry, TABLE).mismatches.some((m) =>
-                        m.includes(
-                            "runs --dry-run=true, which us-docker.pkg.dev/k8s-infra-prow/images/status-reconciler",
-                        ),
+                        m.includes(`runs --dry-run=true, which ${image}`),
                     ),
+                    part,
                 );
-            }
-            const hookDry = editContainer("hook", (c) => {
-                c.args = c.args.map((a: string) => (a === "--dry-run=false" ? "--dry-run=true" : a));
-            });
-            assert.ok(
-                replay(hookDry, TABLE).mismatches.some((m) =>
-                    m.includes(
-                        "runs --dry-run=true, which us-docker.pkg.dev/k8s-infra-prow/images/hook:v20260819-7593870dc refuses",
-                    ),
-                ),
-            );
+            };
+            if (stack === "prod")
+                dryRefused("statusreconciler", "us-docker.pkg.dev/k8s-infra-prow/images/status-reconciler");
+            dryRefused("hook", "us-docker.pkg.dev/k8s-infra-prow/images/hook:v20260819-7593870dc refuses");
         });
 
         it("control: a file a flag names (given, or its default) that no volume of the container holds fails, naming the flag", () => {

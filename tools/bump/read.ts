@@ -8,6 +8,7 @@ import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/schema";
 import { parseFlags } from "../cli/args";
 import { plannedContainers } from "../evidence/replay";
+import { isObj } from "../../policy/rules/types";
 import type { PlanResource } from "../plan/render";
 import { repoRoot } from "../root";
 
@@ -16,9 +17,6 @@ import { repoRoot } from "../root";
 // the new release changes in what the program gives it, from the two releases' evidence (the base's evidence for the
 // old release, the working tree's for the new), and fails where the container still gets what the new release no
 // longer reads, or lacks what it requires: the evidence's own container rule (components/shared/evidence/check.ts).
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export interface Planned {
     where: string;
