@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ClusterContext } from "../shared/cluster";
 import type { SecretValueRule } from "../shared/secretValueRule";
 import { ConfigProblem } from "./problems";
+import { TakeoverList, takeoverSchema } from "./takeover";
 
 /** A secret that a system reads from stack config (never from the stack file itself). */
 export interface SecretSpec {
@@ -121,6 +122,9 @@ export const systemSwitches = {
     status: systemStatus,
 };
 
+/** The switches of a system on Kubernetes: {@link systemSwitches} and the declared takeover (./takeover). */
+export const kubernetesSwitches = { ...systemSwitches, takeover: takeoverSchema.optional() };
+
 /** The parts of a system's section that the program itself reads. */
 export interface SectionBase {
     enabled: boolean;
@@ -128,6 +132,8 @@ export interface SectionBase {
     status?: SystemStatus;
     /** Kubernetes-side systems only: the key of the cluster in `clusters`. */
     cluster?: string;
+    /** Kubernetes-side systems only: the declared takeover (./takeover). */
+    takeover?: TakeoverList;
 }
 
 /**

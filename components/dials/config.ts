@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { systemSwitches } from "../config/system";
+import { kubernetesSwitches } from "../config/system";
 import {
     hostName,
     httpsUrl,
@@ -182,7 +182,7 @@ export const DATABASE_SERVER_ASK =
 
 /** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
 export const dialsSchema = z.strictObject({
-    ...systemSwitches,
+    ...kubernetesSwitches,
     cluster: k8sName("cern-paas"),
     namespace: k8sName("dials-example"),
     createNamespace: z.boolean().default(false).meta({

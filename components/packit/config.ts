@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { systemSwitches } from "../config/system";
+import { kubernetesSwitches } from "../config/system";
 import { orPlaceholder } from "../shared/placeholder";
 import { certificateNameProblem } from "../config/checks";
 import {
@@ -231,7 +231,7 @@ const hostsSchema = z
 /** `runbooks:packit` and `runbooks:stream`: one deployment of packit/deployment's layout. */
 export const packitSchema = z
     .object({
-        ...systemSwitches,
+        ...kubernetesSwitches,
         cluster: k8sName("packit-auto"),
         deployment: z.enum(["stg", "prod", "dev"]).meta({
             description: "packit/deployment's `deployment`: image tags, host names and namespaces follow it.",

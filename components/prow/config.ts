@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { systemSwitches } from "../config/system";
+import { kubernetesSwitches } from "../config/system";
 import { dockerFlags } from "./dockerFlags";
 import { namePrefixProblem, portProblem } from "../config/checks";
 import { checked, hostName, imageRef, imageTag, k8sName, port, quantity, replicas } from "../config/fields";
@@ -104,7 +104,7 @@ const liveCaller = z
 
 /** The `runbooks:prow` section: which environment, the pinned release, and overrides of its typed defaults. */
 export const prowSchema = z.strictObject({
-    ...systemSwitches,
+    ...kubernetesSwitches,
     cluster: k8sName("ibmcloud-prow"),
     environment: z.enum(ENVIRONMENT_NAMES).meta({
         description:

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { systemSwitches } from "../config/system";
+import { kubernetesSwitches } from "../config/system";
 import { dnsSubdomainProblem, ipRangeListProblem } from "../config/checks";
 import {
     checked,
@@ -570,7 +570,7 @@ export type NodepoolConfig = z.infer<typeof nodepoolSchema>;
 // ---------------------------------------------------------------------------------------------------------------
 
 export const thothSchema = z.strictObject({
-    ...systemSwitches,
+    ...kubernetesSwitches,
     cluster: k8sName("psi"),
     domain: hostName("apps.ocp4.prod.psi.redhat.com").optional().meta({
         description:

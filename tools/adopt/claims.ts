@@ -1,7 +1,6 @@
 import type { V1Volume } from "@kubernetes/client-node";
-import { sameJobElsewhere } from "./layouts";
 import { KubeObject, LeftBehind, at, namespacedName, objectId } from "./model";
-import { podSpecOf, roleMatches } from "./roles";
+import { podSpecOf } from "./workloads";
 import { POD_RUNNING_KINDS } from "./selectors";
 
 /** A claim the program would use: its own PersistentVolumeClaim, or one a StatefulSet's template makes. */
@@ -77,28 +76,10 @@ function claimsOf(o: KubeObject): string[] {
     return [...mountedClaims(o), ...programClaims([o]).map((c) => c.name)];
 }
 
-/** A program workload and a live one whose job it takes under another name. */
+/** A program workload and the live one its stack's takeover list says it replaces (tools/adopt/declared.ts). */
 export interface Double {
     program: KubeObject;
     live: KubeObject;
-}
-
-/**
- * The live workloads doing the job of one the program adds under another name, each with that program workload:
- * ./layouts sameJobElsewhere (its image or port: a second broker, whose data the program's empty one lacks) and
- * ./roles (a role one of the program's holds).
- */
-export function doublesOf(live: readonly KubeObject[], desired: readonly KubeObject[]): Double[] {
-    const liveIds = new Set(live.map(objectId));
-    const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
-    return [
-        ...sameJobElsewhere(live, desired, created, new Set()).flatMap((s) =>
-            s.program.map((program) => ({ program, live: s.live })),
-        ),
-        ...roleMatches(live, desired).flatMap((m) =>
-            m.roles.flatMap((r) => r.program.map((p) => ({ program: p.object, live: m.live }))),
-        ),
-    ];
 }
 
 /**
@@ -110,7 +91,7 @@ export function doublesOf(live: readonly KubeObject[], desired: readonly KubeObj
 export function claimsKeptInUse(
     live: readonly KubeObject[],
     desired: readonly KubeObject[],
-    doubles: readonly Double[] = doublesOf(live, desired),
+    doubles: readonly Double[],
 ): Set<string> {
     const mine = new Set(desired.map(objectId));
     const named = new Set(desired.map(namespacedName));
@@ -145,7 +126,7 @@ function mountersByClaim(objects: readonly KubeObject[]): Map<string, KubeObject
 export function mayHoldDataOf(
     live: readonly KubeObject[],
     desired: readonly KubeObject[],
-    doubles: readonly Double[] = doublesOf(live, desired),
+    doubles: readonly Double[],
 ): (c: ProgramClaim, pvc: KubeObject) => boolean {
     const liveMounters = mountersByClaim(live);
     const programUsers = mountersByClaim(desired);
@@ -174,7 +155,7 @@ const CLUSTER_MADE: Record<string, string[]> = {
     ServiceAccount: ["default", "builder", "deployer", "pipeline"],
 };
 
-function clusterMade(o: KubeObject): boolean {
+export function clusterMade(o: KubeObject): boolean {
     if (CLUSTER_MADE[o.kind]?.includes(o.metadata.name)) return true;
     // Owned objects (ReplicaSets, Jobs of CronJobs, token Secrets, ...) go with their owner.
     if (((o.metadata.ownerReferences as unknown[] | undefined) ?? []).length > 0) return true;
@@ -192,8 +173,8 @@ function clusterMade(o: KubeObject): boolean {
 
 /**
  * Live objects in the program's namespaces that the program does not manage, sorted: after the migration nothing
- * updates them any more (delete them or add them to the configuration). Claims of the program's StatefulSets are
- * managed through the StatefulSet.
+ * updates them any more. Claims of the program's StatefulSets are managed through the StatefulSet. `replacedBy` says
+ * what of the program takes an object's place, as the takeover list declares it (tools/adopt/declared.ts).
  */
 export function leftBehind(
     cluster: string,
@@ -201,27 +182,23 @@ export function leftBehind(
     managedIds: ReadonlySet<string>,
     claims: readonly ProgramClaim[],
     systemOfNamespace: ReadonlyMap<string, string>,
-    program: readonly KubeObject[] = [],
+    replacedBy: (o: KubeObject) => string | undefined = () => undefined,
 ): LeftBehind[] {
     const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
-    const shared = sharedClaims(live);
     return live
         .filter((o) => !managedIds.has(objectId(o)) && !clusterMade(o))
         .filter((o) => !(o.kind === "PersistentVolumeClaim" && claimKeys.has(namespacedName(o))))
         .map((o) => {
-            const replacedBy = replacement(o, program, shared);
+            const by = replacedBy(o);
             return {
                 cluster,
                 system: systemOfNamespace.get(o.metadata.namespace ?? "") ?? "program",
                 id: objectId(o),
-                ...(replacedBy ? { replacedBy } : {}),
+                ...(by ? { replacedBy: by } : {}),
             };
         })
         .sort((a, b) => a.id.localeCompare(b.id));
 }
-
-/** Kinds that run pods from a template: what a program workload can take the place of. */
-const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"]);
 
 /** The claims a workload's pod template (or a pod) mounts. */
 export function mountedClaims(o: KubeObject): string[] {
@@ -243,30 +220,4 @@ export function sharedClaims(live: readonly KubeObject[]): Set<string> {
             )
             .map(namespacedName),
     );
-}
-
-/**
- * What of the program replaced live workload `o`, proven from the objects alone: a program workload of its name and
- * namespace (another kind: a DeploymentConfig the program runs as a Deployment), or one that mounts a single-writer
- * claim `o` mounts (the database takeover: two servers on one data directory cannot both stay; a claim in `shared`
- * proves nothing). Anything else, Services and Secrets included, is never called replaced: pods the program does
- * not know may use it.
- */
-function replacement(
-    o: KubeObject,
-    program: readonly KubeObject[],
-    shared: ReadonlySet<string>,
-): string | undefined {
-    if (!WORKLOADS.has(o.kind)) return undefined;
-    const namespace = o.metadata.namespace ?? "";
-    const workloads = program.filter(
-        (p) => WORKLOADS.has(p.kind) && (p.metadata.namespace ?? "") === namespace,
-    );
-    const named = workloads.find((p) => p.metadata.name === o.metadata.name && p.kind !== o.kind);
-    if (named) return `the program's ${named.kind} ${named.metadata.name} runs in its place`;
-    for (const claim of mountedClaims(o).filter((c) => !shared.has(`${namespace}/${c}`))) {
-        const server = workloads.find((p) => mountedClaims(p).includes(claim));
-        if (server) return `its claim ${claim} is the program's ${server.kind} ${server.metadata.name}'s now`;
-    }
-    return undefined;
 }

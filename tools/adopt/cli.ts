@@ -1,6 +1,6 @@
 import { writeFileSync } from "fs";
 import { UsageError, keyValues, parseFlags, required, runTool } from "../cli/args";
-import { isProductionStack } from "../../components/config/identity";
+import { takeoverSchema } from "../../components/config/takeover";
 import { runningReleasesSchema } from "../../components/config/releaseGate";
 import { readStackFile } from "../plan/stackfile";
 import { databaseNamespaces } from "./databases";
@@ -15,7 +15,7 @@ import { inspectClusters } from "./run";
 
 const USAGE =
     "usage: npm run adopt -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--dump <namespace>=<path>]... " +
-    "[--first-install <system>]... [--json <file>]\n";
+    "[--json <file>]\n";
 
 interface Args {
     stack: string;
@@ -23,8 +23,6 @@ interface Args {
     kubeconfigs: Map<string, string>;
     /** The dump (pg_dump -Fc) of the database taken over in a namespace, per namespace (./databases). */
     dumps: Map<string, string>;
-    /** Systems that have never run on the stack's clusters: an empty namespace is expected there (./layouts). */
-    firstInstall: Set<string>;
     json?: string;
 }
 
@@ -35,7 +33,6 @@ function parseArgs(argv: string[]): Args {
             stack: { type: "string" },
             kubeconfig: { type: "string", multiple: true },
             dump: { type: "string", multiple: true },
-            "first-install": { type: "string", multiple: true },
             json: { type: "string" },
         },
         USAGE,
@@ -44,7 +41,6 @@ function parseArgs(argv: string[]): Args {
         stack: required(values.stack, "--stack", USAGE),
         kubeconfigs: keyValues(values.kubeconfig ?? [], "--kubeconfig", "<cluster>=<path>", USAGE),
         dumps: keyValues(values.dump ?? [], "--dump", "<namespace>=<path>", USAGE),
-        firstInstall: new Set(values["first-install"] ?? []),
         json: values.json,
     };
 }
@@ -65,15 +61,14 @@ async function main(): Promise<number> {
         );
     }
     const { objects: program, records } = await stackProgram(args.stack);
-    const systems = new Set(program.kubernetes.map((d) => d.system));
-    const strange = [...args.firstInstall].filter((s) => !systems.has(s));
-    if (strange.length > 0) {
-        throw new UsageError(
-            `--first-install ${strange.join(", ")}: stack ${args.stack} deploys no such system to Kubernetes (its ` +
-                `systems: ${[...systems].sort().join(", ")})`,
-            USAGE,
-        );
-    }
+    // Each system's declared takeover list; one the schema refuses counts as none (pulumi up names what is wrong).
+    const values = readStackFile(args.stack).values as Record<string, { takeover?: unknown } | undefined>;
+    const lists = Object.fromEntries(
+        [...new Set(program.kubernetes.map((d) => d.system))].map((system) => [
+            system,
+            takeoverSchema.safeParse(values[system]?.takeover).data,
+        ]),
+    );
     const withDatabase = databaseNamespaces(program.kubernetes);
     const stray = [...args.dumps.keys()].filter((ns) => !withDatabase.includes(ns));
     if (stray.length > 0) {
@@ -96,7 +91,7 @@ async function main(): Promise<number> {
             ),
         8,
         args.dumps,
-        { production: isProductionStack(args.stack), firstInstall: args.firstInstall },
+        { stack: args.stack, lists },
     );
     // The running releases the operator recorded: the report reads them where a live tag names no release.
     const running = Object.fromEntries(

@@ -15,7 +15,7 @@ import { labelSelectorMatches, serviceSelects } from "../../components/shared/la
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
 import { CallerRepair, EgressRepair, LiveServiceRef } from "../../components/shared/egress";
 import { KubeObject, LeftBehind, Placed, at, namespacedName, objectId } from "./model";
-import { ROLE_KINDS, containersOf, podTemplateOf, programNames } from "./roles";
+import { WORKLOAD_KINDS, containersOf, podTemplateOf, programNames } from "./workloads";
 import { serviceOfHost } from "./serviceHost";
 import { POD_RUNNING_KINDS, labelPairs } from "./selectors";
 
@@ -272,7 +272,7 @@ export interface FlowInputs {
 export function cutFlows(inputs: FlowInputs): FlowCut[] {
     const { live, desired } = inputs;
     const leftIds = new Set(inputs.leftBehind.filter((l) => !l.replacedBy).map((l) => l.id));
-    const left = live.filter((o) => ROLE_KINDS.includes(o.kind) && leftIds.has(objectId(o)));
+    const left = live.filter((o) => WORKLOAD_KINDS.includes(o.kind) && leftIds.has(objectId(o)));
     if (left.length === 0) return [];
     const planned = new Set(desired.map(objectId));
     const livePolicies = live.filter((o) => o.kind === "NetworkPolicy") as unknown as NetworkPolicy[];
@@ -296,7 +296,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
 
     // The pods a live workload runs today, and during and after the up: today's and its program successor's.
     const successor = (w: KubeObject) =>
-        desired.find((d) => ROLE_KINDS.includes(d.kind) && namespacedName(d) === namespacedName(w));
+        desired.find((d) => WORKLOAD_KINDS.includes(d.kind) && namespacedName(d) === namespacedName(w));
     const ends = (w: KubeObject): Ends => {
         const now = { what: nameOf(w), endpoint: podOf(w), workload: w };
         const next = successor(w);
@@ -309,7 +309,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
         ...live.filter((s) => s.kind === "Service" && !planned.has(objectId(s))),
         ...desired.filter((s) => s.kind === "Service"),
     ];
-    const liveWorkloads = live.filter((o) => ROLE_KINDS.includes(o.kind));
+    const liveWorkloads = live.filter((o) => WORKLOAD_KINDS.includes(o.kind));
     const newWorkloads = desired.filter(
         (d) => POD_RUNNING_KINDS.includes(d.kind) && !liveWorkloads.some((w) => successor(w) === d),
     );

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { V1Container, V1Volume } from "@kubernetes/client-node";
 import { showValue } from "./diff";
 import { KubeObject, at, kindAndName } from "./model";
-import { podTemplateOf } from "./roles";
+import { podTemplateOf } from "./workloads";
 import {
     adoptableInPlace,
     selectorArgument,

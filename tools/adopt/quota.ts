@@ -4,7 +4,7 @@ import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, Placed, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS, finished } from "./selectors";
-import { podSpecOf } from "./roles";
+import { podSpecOf } from "./workloads";
 import { mountedClaims } from "./claims";
 import { neverBeside } from "./handover";
 

@@ -3,7 +3,7 @@ import { changeText } from "./diff";
 import { managedElsewhereWarning } from "./managers";
 import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
-import { LayoutCheck } from "./layouts";
+import { TakeoverCheck } from "./declared";
 import { FlowCut } from "./flows";
 import type { ReleaseRecord } from "../../components/config/releaseGate";
 import {
@@ -38,8 +38,8 @@ export interface ClusterResult {
     quotas: QuotaCheck[];
     /** Workloads whose pods no node can run, or why nodes could not be judged (./placement). */
     placements: PlacementCheck[];
-    /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
-    layouts: LayoutCheck[];
+    /** Each system's declared takeover list, checked against what runs (./declared). */
+    takeovers: TakeoverCheck[];
     /** Flows of the workloads left running that the program's NetworkPolicies would cut (./flows), each blocking. */
     flows: FlowCut[];
     /** Every container the live workloads in the program's namespaces run today (./imageChanges). */
@@ -53,7 +53,7 @@ export const CLUSTER_PARTS = [
     "databases",
     "quotas",
     "placements",
-    "layouts",
+    "takeovers",
     "flows",
     "liveImages",
 ] as const;
@@ -129,7 +129,7 @@ export function buildReport(
     const takeoversBlocked = databases.filter((d) => d.problems.length > 0).length;
     const quotas = sorted(clusters.quotas, (q) => `${q.namespace}/${q.quota}`);
     const placements = sorted(clusters.placements, (p) => `${p.namespace}/${p.workload}`);
-    const layouts = sorted(clusters.layouts, (l) => l.system);
+    const takeovers = sorted(clusters.takeovers, (t) => t.system);
     const running = clusters.running ?? {};
     // What runs on a cluster not inspected is unknown: its records are not printed (the report stops at exit 1).
     const records = (clusters.records ?? []).filter(
@@ -147,7 +147,7 @@ export function buildReport(
         databases,
         quotas,
         placements,
-        layouts,
+        takeovers,
         flows: [...(clusters.flows ?? [])],
         liveImages,
         unreachable: sorted(clusters.unreachable),
@@ -158,7 +158,8 @@ export function buildReport(
             prerequisitesMissing: missing,
             leftRunning,
             strandedServices: stranded,
-            recordsToSet: recordSteps(records, liveImages, stack).length,
+            recordsToSet:
+                recordSteps(records, liveImages, stack).length + takeovers.filter((t) => t.record).length,
         },
         running,
         records,
@@ -171,7 +172,7 @@ export function buildReport(
             takeoversBlocked +
             quotas.filter((q) => q.state === "blocking").length +
             placements.filter((p) => p.state === "blocking").length +
-            layouts.reduce((n, l) => n + l.problems.length, 0) +
+            takeovers.reduce((n, t) => n + t.problems.length, 0) +
             (clusters.flows ?? []).length,
     };
 }
@@ -280,12 +281,16 @@ function flowLines(cuts: readonly FlowCut[], stack: string): string[] {
     ];
 }
 
-/** What runs today of one system per cluster, the layout it is, and what of it the program cannot take over. */
-function layoutLines(checks: readonly LayoutCheck[]): string[] {
-    return checks.flatMap((c) => [
-        `  live today (cluster ${c.cluster}): ${c.found}; layout: ${c.layout ?? "none of its sources' known layouts"}`,
-        ...c.problems.map((p) => `  [BLOCKING: not the layout the program runs] ${p}`),
-    ]);
+/** One system's takeover list against what runs: what it decides, what blocks, and the record once nothing does. */
+function takeoverListLines(checks: readonly TakeoverCheck[]): string[] {
+    return checks.flatMap((c) => {
+        const count = (d: string) => c.decided.filter((x) => x.decision.do === d).length;
+        return [
+            `  takeover list (cluster ${c.cluster}): ${c.decided.length} live object(s) declared: ${count("adopt")} adopt, ${count("replace")} replace, ${count("leave")} leave running`,
+            ...c.problems.map((p) => `  [BLOCKING: the takeover list does not match the cluster] ${p}`),
+            ...(c.record ? [`  [RECORD: the list matches the cluster] ${c.record}`] : []),
+        ];
+    });
 }
 
 function where(f: { cluster: string; id: string }): string {
@@ -319,6 +324,7 @@ export function renderReport(report: Report): string {
             ...report.findings.map((f) => f.system),
             ...report.leftBehind.map((l) => l.system),
             ...steps.map((s) => s.section),
+            ...(report.takeovers ?? []).map((t) => t.system),
         ]),
     ].sort();
     const lines = [
@@ -328,7 +334,7 @@ export function renderReport(report: Report): string {
         const findings = report.findings.filter((f) => f.system === system);
         const left = report.leftBehind.filter((l) => l.system === system);
         lines.push("", `== ${system}: ${countLine(findings, left.length)}`);
-        lines.push(...layoutLines((report.layouts ?? []).filter((l) => l.system === system)));
+        lines.push(...takeoverListLines((report.takeovers ?? []).filter((t) => t.system === system)));
         // The most serious first (VERDICTS go from the least), without what is adopted unchanged.
         for (const verdict of [...VERDICTS].reverse().filter((v) => v !== "unchanged")) {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
@@ -392,6 +398,11 @@ export function renderReport(report: Report): string {
             `${steps.length} record${steps.length === 1 ? "" : "s"} to set before pulumi up (RECORD above): the up's release gate asks for the release every image of a system it takes over runs today; run each printed record command${toRead > 0 ? `, ${toRead} after reading the release with its look-up` : ""}.`,
         );
     }
+    const lists = (report.takeovers ?? []).filter((t) => t.record).length;
+    if (lists > 0)
+        lines.push(
+            `${lists} takeover list${lists === 1 ? "" : "s"} to record before pulumi up (RECORD above): the up refuses a list the report has not checked against the cluster.`,
+        );
     if (report.blocking > 0) {
         const exit = report.unreachable.length > 0 ? "" : " (exit 2)";
         lines.push(`${report.blocking} blocking item(s): fix them before the first pulumi up${exit}.`);
@@ -403,7 +414,7 @@ export function renderReport(report: Report): string {
         );
     } else if (report.blocking === 0) {
         lines.push(
-            steps.length > 0
+            report.counts.recordsToSet > 0
                 ? "Nothing blocks the first pulumi up once the records above are set."
                 : "Nothing blocks the first pulumi up.",
         );

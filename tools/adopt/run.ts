@@ -2,9 +2,10 @@ import { z } from "zod";
 import { loadFacts } from "../../components/shared/facts";
 import { strandedServiceReason, strandedServices } from "./services";
 import {
+    Double,
     claimsKeptInUse,
+    clusterMade,
     dataAtRisk,
-    doublesOf,
     leftBehind,
     mayHoldDataOf,
     programClaims,
@@ -20,9 +21,8 @@ import { DesiredObject, Finding, KubeObject, Unreachable, at, namespacedName, ob
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
 import { placementChecks } from "./placement";
 import { quotaChecks } from "./quota";
-import { knownLayouts } from "./knownLayouts";
-import { LayoutOptions, layoutChecks } from "./layouts";
-import { roleMatches, roleReplacement } from "./roles";
+import { TakeoverCheck, checkTakeover, declaredReplacements, decisionFor, listId } from "./declared";
+import type { TakeoverList } from "../../components/config/takeover";
 import { cutFlows } from "./flows";
 import { liveImagesOf } from "./imageChanges";
 import { SYSTEMS } from "../../components/systems";
@@ -32,7 +32,7 @@ import {
     SELECTING_WORKLOADS,
     controllerKind,
     leftRunning,
-    replacedWorkload,
+    POD_RUNNING_KINDS,
     replacedWorkloadFix,
     runningUnder,
     selectorChanges,
@@ -60,8 +60,11 @@ function programKinds(objects: readonly KubeObject[]): Set<string> {
     return kinds;
 }
 
-/** Whether the stack runs production and which of its systems are new there (./layouts); none by default. */
-export type InspectOptions = Omit<LayoutOptions, "known" | "roles">;
+/** The stack, and each system's declared takeover list (`<section>.takeover`, components/config/takeover.ts). */
+export interface InspectOptions {
+    stack: string;
+    lists: Readonly<Record<string, TakeoverList | undefined>>;
+}
 
 /** Why the deploy would fail on an object of a kind the cluster does not serve, and who provides the kind. */
 function notServed(o: KubeObject): string {
@@ -84,7 +87,7 @@ export async function inspectCluster(
     api: ClusterApi,
     concurrency = 8,
     dumps: ReadonlyMap<string, string> = new Map(),
-    options: InspectOptions = { production: false },
+    options: InspectOptions = { stack: "<stack>", lists: {} },
 ): Promise<ClusterResult> {
     const objects = desired.map((d) => d.object);
     const served = new Map<string, Scope>();
@@ -119,7 +122,13 @@ export async function inspectCluster(
     const claims = programClaims(objects);
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
     const shared = sharedClaims(livePvcs);
-    const doubles = doublesOf(live, objects);
+    const absent = await absentNamespaces(objects, namespaces, api, concurrency);
+    const takeovers = takeoverChecks(cluster, desired, live, systemOfNamespace, absent, options);
+    // What the lists say the program's workloads replace: the pairs whose data and pods are handed over.
+    const replacements = declaredReplacements(takeovers, live);
+    const doubles: Double[] = objects.flatMap((program) =>
+        (replacements.get(listId(program)) ?? []).map((l) => ({ program, live: l })),
+    );
     const risks = dataAtRisk(
         claims,
         livePvcs,
@@ -169,7 +178,10 @@ export async function inspectCluster(
             current &&
             SELECTING_WORKLOADS.includes(o.kind) &&
             selectorChanges(at(current, "spec", "selector"), at(o, "spec", "selector"));
-        const replaced = current ? undefined : replacedWorkload(o, live);
+        // The live workload the takeover list says this one replaces, when it is not already the same object.
+        const replaced = current
+            ? undefined
+            : (replacements.get(listId(o)) ?? []).find((l) => POD_RUNNING_KINDS.includes(l.kind));
         const old = selectorChanged ? current : replaced;
         let todayPods: KubeObject[] = [];
         if (old) {
@@ -226,16 +238,12 @@ export async function inspectCluster(
         });
     }
 
-    const left = leftBehind(cluster, live, managed, claims, systemOfNamespace, objects);
-    const replaced = new Set(left.filter((l) => l.replacedBy).map((l) => l.id));
-    // Judged after the claim and name replacements: a workload the program takes over another way is not a second
-    // holder of its role.
-    const roles = roleMatches(live, objects, replaced);
-    for (const l of left) {
-        const match = roles.find((m) => objectId(m.live) === l.id);
-        const replacedBy = match && !l.replacedBy ? roleReplacement(match) : undefined;
-        if (replacedBy) l.replacedBy = replacedBy;
-    }
+    const left = leftBehind(cluster, live, managed, claims, systemOfNamespace, (o) => {
+        const d = decisionFor(takeovers, o);
+        return d?.do === "replace"
+            ? `the program's ${d.kind} ${d.name} takes its place, as the takeover list declares`
+            : undefined;
+    });
     const definitionIn = (ns: string) => SYSTEMS.find((s) => s.section === systemOfNamespace.get(ns));
     const programHas = (kind: string, namespace: string, name: string) =>
         objects.some(
@@ -268,13 +276,52 @@ export async function inspectCluster(
         databases,
         quotas,
         placements,
-        layouts: layoutChecks(cluster, desired, live, findings, replaced, {
-            ...options,
-            known: knownLayouts(),
-            roles,
-            absentNamespaces: await absentNamespaces(objects, namespaces, api, concurrency),
-        }),
+        takeovers,
     };
+}
+
+/**
+ * Each system's takeover list against the live objects of its namespaces (the ones the cluster did not make), and
+ * every namespace of it the up would fail in (absent, and not the program's to create).
+ */
+function takeoverChecks(
+    cluster: string,
+    desired: readonly DesiredObject[],
+    live: readonly KubeObject[],
+    systemOfNamespace: ReadonlyMap<string, string>,
+    absent: ReadonlySet<string>,
+    options: InspectOptions,
+): TakeoverCheck[] {
+    const systems = [...new Set(systemOfNamespace.values())].sort();
+    return systems.map((system) => {
+        const mine = desired.filter((d) => d.system === system).map((d) => d.object);
+        // The claims a StatefulSet makes are the program's too: adopting a live one is adopting its data.
+        const made = programClaims(mine)
+            .filter(
+                (c) => !mine.some((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === c.name),
+            )
+            .map((c): KubeObject => ({
+                apiVersion: "v1",
+                kind: "PersistentVolumeClaim",
+                metadata: { namespace: c.namespace, name: c.name },
+            }));
+        const check = checkTakeover({
+            cluster,
+            system,
+            stack: options.stack,
+            list: options.lists[system],
+            live: live.filter(
+                (o) => systemOfNamespace.get(o.metadata.namespace ?? "") === system && !clusterMade(o),
+            ),
+            program: [...mine, ...made],
+        });
+        for (const ns of [...absent].filter((n) => systemOfNamespace.get(n) === system).sort())
+            check.problems.push(
+                `namespace ${ns} does not exist on cluster ${cluster} and the program does not create it: the up would fail on its first object (check ${system}.cluster, or have the cluster setup create it)`,
+            );
+        if (check.problems.length > 0) delete check.record;
+        return check;
+    });
 }
 
 /**
@@ -319,7 +366,7 @@ export async function inspectClusters(
     connect: (cluster: string) => ClusterApi | Promise<ClusterApi>,
     concurrency = 8,
     dumps: ReadonlyMap<string, string> = new Map(),
-    options: InspectOptions = { production: false },
+    options: InspectOptions = { stack: "<stack>", lists: {} },
 ): Promise<StackResult> {
     const clusters = [...new Set(desired.map((d) => d.cluster))].sort();
     const results = await Promise.all(

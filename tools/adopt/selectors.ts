@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
-import { KubeObject, at, namespacedName } from "./model";
+import { KubeObject, at } from "./model";
 
 /** Kinds that run pods through a selector, which the API server never lets change in place. */
 export const SELECTING_WORKLOADS: readonly string[] = [
@@ -123,17 +123,6 @@ export function replacedWorkloadFix(live: KubeObject, desired: KubeObject): stri
 
 /** Kinds that run pods under a workload's name, whichever API group defines them. */
 export const POD_RUNNING_KINDS: readonly string[] = [...SELECTING_WORKLOADS, "DeploymentConfig"];
-
-/** The live workload of another kind with `desired`'s namespace and name, if one runs pods there. */
-export function replacedWorkload(desired: KubeObject, live: readonly KubeObject[]): KubeObject | undefined {
-    if (!POD_RUNNING_KINDS.includes(desired.kind)) return undefined;
-    return live.find(
-        (l) =>
-            POD_RUNNING_KINDS.includes(l.kind) &&
-            l.kind !== desired.kind &&
-            namespacedName(l) === namespacedName(desired),
-    );
-}
 
 function ownerUids(o: KubeObject): string[] {
     return ((o.metadata.ownerReferences ?? []) as { uid?: string }[])

@@ -1,6 +1,6 @@
 import { serviceSelects } from "../../components/shared/labelSelector";
 import { KubeObject, at } from "../adopt/model";
-import { podTemplateOf } from "../adopt/roles";
+import { podTemplateOf } from "../adopt/workloads";
 import { ManagedObject, ObjectRef, describeObject } from "./state";
 
 // Which of the program's workloads read an object, read from what the program declares (pod templates, Service

@@ -1,6 +1,6 @@
 import { INTERNAL_REGISTRY, parseImageRef } from "../../components/shared/imageRef";
 import { KubeObject, at, objectId } from "../adopt/model";
-import { ROLE_KINDS, podSpecOf } from "../adopt/roles";
+import { WORKLOAD_KINDS, podSpecOf } from "../adopt/workloads";
 
 /** One place an image is used: the object and the container (or ImageStream tag). */
 export interface ImageUse {
@@ -16,7 +16,7 @@ type PodSpec = {
 
 /** The pod spec of a workload kind, wherever the kind keeps it (a Job's too: its images run as well). */
 function workloadPodSpec(o: KubeObject): PodSpec | undefined {
-    return [...ROLE_KINDS, "Job", "Pod"].includes(o.kind) ? (podSpecOf(o) as PodSpec | undefined) : undefined;
+    return [...WORKLOAD_KINDS, "Job", "Pod"].includes(o.kind) ? (podSpecOf(o) as PodSpec | undefined) : undefined;
 }
 
 /**

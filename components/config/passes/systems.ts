@@ -4,6 +4,7 @@ import { isLocalStack } from "../identity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
 import { ReleaseGateInput, releaseGateProblems } from "../releaseGate";
+import { takeoverListProblems } from "../takeover";
 import { ClustersConfig } from "../program";
 import { ConfigProblem, fullKey } from "../problems";
 import { ConfigSource } from "../source";
@@ -141,8 +142,14 @@ export function checkSystem(
     const router = def.target === "kubernetes" ? ingressNamespaceProblems(cfg.cluster, input.clusters) : [];
     // A takeover never rolls production back: the release gate (../releaseGate) over every image the system runs.
     const gate = releaseGateInput(def, cfg, outcome.section, input.clusters);
-    const refused =
-        gate && takesOver(input.clusters, gate.cluster, input.tier) ? releaseGateProblems(gate) : [];
+    // ...and the declared takeover (../takeover): the list the migration report last checked against the cluster.
+    const takingOver = gate !== undefined && takesOver(input.clusters, gate.cluster, input.tier);
+    const refused = gate
+        ? [
+              ...(takingOver ? releaseGateProblems(gate) : []),
+              ...takeoverListProblems({ ...gate, list: cfg.takeover, stack: input.stack }, takingOver),
+          ]
+        : [];
     const own = [...unconfirmed, ...marked, ...router, ...refused];
     return {
         ...outcome,
