@@ -79,3 +79,30 @@ export function handoverOf(
         [scale, wait],
     );
 }
+
+/**
+ * The handover of a workload the takeover list replaces with `desired` when the two may not share pods (another
+ * selector, another name, a CronJob): stopped right before the up, so the two never act at once (two controllers
+ * act twice, two consumers split a queue), and deleted once the program's runs.
+ */
+export function stopThenRemove(live: KubeObject, desired: KubeObject): Handover {
+    const ns = live.metadata.namespace ?? "";
+    const name = live.metadata.name;
+    const kind = live.kind.toLowerCase();
+    const remove = `kubectl -n ${ns} delete ${kind} ${name}`;
+    const stop =
+        live.kind === "CronJob"
+            ? [`kubectl -n ${ns} patch cronjob ${name} --type=merge -p '{"spec":{"suspend":true}}'`]
+            : [
+                  `kubectl -n ${ns} scale ${kind} ${name} --replicas=0`,
+                  `kubectl -n ${ns} wait --for=delete pod -l '${selectorArgument(workloadSelector(live) ?? templateLabels(live))}' --timeout=300s`,
+              ];
+    return {
+        beforeUp: stop,
+        afterUp: [remove],
+        why:
+            `the takeover list replaces ${live.kind} ${name} with the program's ${desired.kind} ${desired.metadata.name}: ` +
+            `right before step 4, in this order: ${stop.map((c, i) => `${i + 1}) ${c}`).join("; ")}; ` +
+            `${stop.length + 1}) pulumi up at once. After step 5 (the program's ${desired.kind} runs): ${remove}`,
+    };
+}

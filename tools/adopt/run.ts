@@ -13,7 +13,8 @@ import {
 } from "./claims";
 import { DryRun, applyForm, classify, findingOf } from "./classify";
 import { databaseTakeovers } from "./databases";
-import { handoverOf } from "./handover";
+import { Handover, handoverOf, stopThenRemove } from "./handover";
+import { WORKLOAD_KINDS } from "./workloads";
 import { secretSwapReaders, secretTypeChanges } from "./immutable";
 import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
@@ -33,7 +34,6 @@ import {
     controllerKind,
     leftRunning,
     POD_RUNNING_KINDS,
-    replacedWorkloadFix,
     runningUnder,
     selectorChanges,
 } from "./selectors";
@@ -178,12 +178,13 @@ export async function inspectCluster(
             current &&
             SELECTING_WORKLOADS.includes(o.kind) &&
             selectorChanges(at(current, "spec", "selector"), at(o, "spec", "selector"));
-        // The live workload the takeover list says this one replaces, when it is not already the same object.
-        const replaced = current
-            ? undefined
-            : (replacements.get(listId(o)) ?? []).find((l) => POD_RUNNING_KINDS.includes(l.kind));
+        // The live workloads the takeover list says this one replaces: the one running pods (when it is not the same
+        // object) is handed over with its pods; every one is stopped before the up and deleted after it.
+        const declared = (replacements.get(listId(o)) ?? []).filter((l) => WORKLOAD_KINDS.includes(l.kind));
+        const replaced = current ? undefined : declared.find((l) => POD_RUNNING_KINDS.includes(l.kind));
         const old = selectorChanged ? current : replaced;
         let todayPods: KubeObject[] = [];
+        const handovers: Handover[] = [];
         if (old) {
             const ns = o.metadata.namespace ?? "";
             const controller = controllerKind(old.kind);
@@ -192,14 +193,17 @@ export async function inspectCluster(
                 namespaceList("v1", "Pod", ns),
             ]);
             todayPods = runningUnder(old, controllers, pods).pods;
-            const handover = replaced && handoverOf(replaced, o, todayPods, shared);
-            if (handover) {
-                finding.handover = { beforeUp: handover.beforeUp, afterUp: handover.afterUp };
-                finding.reasons.push(handover.why);
-            } else if (replaced) {
-                finding.leftRunning = [replaced, ...leftRunning(old, o, controllers, pods)].map(objectId);
-                finding.reasons.push(replacedWorkloadFix(replaced, o));
-            } else finding.leftRunning = leftRunning(old, o, controllers, pods).map(objectId);
+            if (replaced)
+                handovers.push(handoverOf(replaced, o, todayPods, shared) ?? stopThenRemove(replaced, o));
+            else finding.leftRunning = leftRunning(old, o, controllers, pods).map(objectId);
+        }
+        for (const r of declared.filter((l) => l !== replaced)) handovers.push(stopThenRemove(r, o));
+        if (handovers.length > 0) {
+            finding.handover = {
+                beforeUp: handovers.flatMap((h) => h.beforeUp),
+                afterUp: handovers.flatMap((h) => h.afterUp),
+            };
+            finding.reasons.push(...handovers.map((h) => h.why));
         }
         const today = current ?? replaced;
         if (today && at(o, "spec", "template") !== undefined) {

@@ -109,18 +109,6 @@ export function selectorFix(live: KubeObject): string {
     );
 }
 
-/**
- * A live workload of another kind under the program's workload's name (an OpenShift DeploymentConfig the program
- * replaces with a Deployment): the API server keeps both, so both would run the same program.
- */
-export function replacedWorkloadFix(live: KubeObject, desired: KubeObject): string {
-    return (
-        `${live.kind} ${live.metadata.name} runs today where the program deploys a ${desired.kind} of the same name; ` +
-        "nothing removes it, so both would run. Right before the deploy, in this order: " +
-        replacementSteps(live)
-    );
-}
-
 /** Kinds that run pods under a workload's name, whichever API group defines them. */
 export const POD_RUNNING_KINDS: readonly string[] = [...SELECTING_WORKLOADS, "DeploymentConfig"];
 
