@@ -51,7 +51,6 @@ import {
     printedReleaseRecords,
     upGateRefusals,
     printedPatches,
-    printedRoleStops,
     printedStatefulSetTakeovers,
 } from "./firstDeployCluster";
 
@@ -321,7 +320,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
             // (a patched workload's image change is read only once its other blockers are gone).
             const applyPrinted = async (phase: string): Promise<void> => {
                 for (let round = 1; round <= 3; round++) {
-                    const fixes = [...printedPatches(report), ...printedRoleStops(report)];
+                    const fixes = printedPatches(report);
                     const settings = [...printedConfigSets(report, STACK), ...printedReleaseRecords(report)];
                     if (fixes.length + settings.length === 0) return;
                     for (const f of fixes) kubectl.ok(f.args);

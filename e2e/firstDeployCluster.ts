@@ -14,6 +14,7 @@ import { SECRET_MASK } from "../tools/mocks/recorder";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
+import { withTakeoverList } from "../test/fixtures/live/takeovers";
 import { editedStackText, podReady, todayManifests } from "./firstDeploy";
 import { Kubectl } from "./kube";
 import { K8sObject } from "./render";
@@ -128,6 +129,8 @@ export function firstDeployCopy(
     );
     const secrets = proved.flatMap((l) => {
         FIRST_DEPLOY_FIXES[l.layout].edit(values);
+        // The takeover list the operator reviewed for this layout (test/fixtures/live/takeovers.ts).
+        withTakeoverList(values, l);
         return FIRST_DEPLOY_FIXES[l.layout].secrets;
     });
     edit(values);
@@ -194,20 +197,6 @@ export function printedPatches(report: Report): { what: string; args: string[] }
 }
 
 /**
- * The first step the report prints for each live holder of a role the program adds (`1) kubectl …; 2) …`): the stop
- * (a CronJob suspended, a workload scaled to 0) the operator runs before the up, as kubectl arguments.
- */
-export function printedRoleStops(report: Report): { what: string; args: string[] }[] {
-    return report.layouts
-        .flatMap((l) => l.problems)
-        .flatMap((p) => {
-            const stop = / 1\) kubectl ([^;]+); 2\) /.exec(p)?.[1];
-            if (!stop || /[>|]/.test(stop)) return [];
-            return [{ what: p.split(" runs today")[0], args: shellWords(stop) }];
-        });
-}
-
-/**
  * The stack settings the report prints (a cut flow's fix; a finding's reason that ends in a `pulumi config set`), as
  * the arguments of `pulumi` in the operator's copy of `stack`. A secret or a value read from elsewhere is the
  * operator's (test/fixtures/live/fixes.ts), never followed here.
@@ -247,15 +236,20 @@ export function printedConfigSets(report: Report, stack: string): string[][] {
  * offline: production taken to run what the stack pins.
  */
 export function printedReleaseRecords(report: Report): string[][] {
-    return printedRecordCommands(report).map((c) =>
-        shellWords(c.command.replace(READ_RELEASE, pinnedRelease(c.pin))).slice(1),
-    );
+    return [
+        ...printedRecordCommands(report).map((c) =>
+            shellWords(c.command.replace(READ_RELEASE, pinnedRelease(c.pin))).slice(1),
+        ),
+        // The takeover lists the report found matching the cluster (tools/adopt/declared.ts), recorded as printed.
+        ...report.takeovers.flatMap((t) => (t.record ? [shellWords(t.record).slice(1)] : [])),
+    ];
 }
 
 /**
- * What `pulumi up`'s release gate refuses in the stack copy at `dir` (components/config/releaseGate.ts): its
- * `clusters.<cluster>.running` problems, read offline as the up reads the stack. None once the report's printed
- * records are set.
+ * What `pulumi up`'s takeover gates refuse in the stack copy at `dir`: the release gate's `clusters.<cluster>.running`
+ * problems (components/config/releaseGate.ts) and the takeover list's `<section>.takeover` ones
+ * (components/config/takeover.ts), read offline as the up reads the stack. None once the report's printed records
+ * are set.
  */
 export function upGateRefusals(dir: string, stack: string): ConfigProblem[] {
     const file = readStackFile(stack, dir);
@@ -266,7 +260,7 @@ export function upGateRefusals(dir: string, stack: string): ConfigProblem[] {
         return [];
     } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        return err.problems.filter((p) => p.key.includes(".running."));
+        return err.problems.filter((p) => p.key.includes(".running.") || p.key.includes(".takeover"));
     }
 }
 

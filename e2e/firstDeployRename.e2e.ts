@@ -6,19 +6,25 @@ import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { datastoreRenamed } from "../test/fixtures/live/types";
 import { liveStorageClasses } from "./firstDeploy";
 import { adoptReport, applyToday, firstDeployCopy, ownCluster } from "./firstDeployCluster";
+import { StackCopy } from "./localStack";
 
 // The first deploy's datastore control on a real API server: today's DIALS with its Celery broker's Redis running
 // under another name (workload, Service and the claim that holds the queue), as a team that renamed it would run it.
-// The report must block, naming the claim it would create empty beside the live one, and the layout it found.
+// The report must block: the reviewed takeover list does not name the renamed broker; declared as replaced by the
+// program's, the claim the program would create empty beside the live one.
 
 const CLUSTER_NAME = "runbooks-e2e-rename";
 
 describe("first deploy control: a live datastore under another name (kwok, the adoption report)", function () {
     const renamed = datastoreRenamed(DIALS_LIVE, "redis-etl-broker", "redis");
     const own = ownCluster(CLUSTER_NAME, "rename", liveStorageClasses([renamed]));
+    const copies: StackCopy[] = [];
+    after(() => {
+        if (process.env.E2E_KEEP !== "1") for (const c of copies) c.dispose();
+    });
     const log = (line: string) => process.stdout.write(`      [rename] ${line}\n`);
 
-    it("the report blocks (exit 2): the claim it would create EMPTY beside the live one, and the renamed workload", async function () {
+    it("the report blocks (exit 2): the renamed broker is unlisted; declared replaced, the claim it would create EMPTY beside the live one", async function () {
         const { kubectl, workDir } = own;
         applyToday(kubectl, renamed);
         // The rule reads a Bound claim as one holding data: wait for the binding, as the team's cluster has it.
@@ -31,21 +37,43 @@ describe("first deploy control: a live datastore under another name (kwok, the a
             assert.ok(Date.now() < deadline, "the renamed claim never bound");
             await new Promise((r) => setTimeout(r, 500));
         }
-        const prepared = firstDeployCopy(kubectl, [DIALS_LIVE], workDir);
-        const copy = (own.copy = prepared.copy);
-        const json = path.join(workDir, "report.json");
-        const res = await adoptReport(copy.dir, kubectl.kubeconfig, prepared.clusters, json);
-        const report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        const ns = renamed.namespace;
+        /** The report over the prod copy with DIALS' reviewed takeover list, and `edit` on top. */
+        const reportWith = async (tag: string, edit?: Parameters<typeof firstDeployCopy>[3]) => {
+            const prepared = firstDeployCopy(kubectl, [DIALS_LIVE], workDir, edit);
+            copies.push(prepared.copy);
+            const json = path.join(workDir, `${tag}.json`);
+            const res = await adoptReport(prepared.copy.dir, kubectl.kubeconfig, prepared.clusters, json);
+            return { res, report: JSON.parse(readFileSync(json, "utf8")) as Report };
+        };
+        // The list reviewed for DIALS as it ran does not name the renamed broker: it blocks at its key.
+        const first = await reportWith("listed");
+        assert.equal(first.res.code, 2, first.res.out);
+        const unlisted = first.report.takeovers
+            .flatMap((t) => t.problems)
+            .filter((p) => p.includes("does not name it"));
+        for (const id of [`${ns}/Deployment/redis`, `${ns}/PersistentVolumeClaim/redis`])
+            assert.ok(
+                unlisted.some(
+                    (p) =>
+                        p.startsWith(`${id} runs on cluster`) &&
+                        p.includes(`dials.takeover.objects["${id}"]`),
+                ),
+                `${id} not named:\n${first.res.out}`,
+            );
+        // Declared as what it is, the renamed broker replaced by the program's: the program's claim would be
+        // created EMPTY beside the live one that holds the queue.
+        const { res, report } = await reportWith("declared", (values) => {
+            const dials = values.dials as { takeover: { objects: Record<string, string> } };
+            dials.takeover.objects[`${ns}/Deployment/redis`] = "replace with Deployment/redis-etl-broker";
+            dials.takeover.objects[`${ns}/Service/redis`] = "replace with Service/redis-etl-broker";
+            dials.takeover.objects[`${ns}/PersistentVolumeClaim/redis`] =
+                "leave running: the live broker's queue, copied before the up";
+        });
         assert.equal(res.code, 2, res.out);
-        const claim = report.findings.find(
-            (f) => f.id === `v1/PersistentVolumeClaim/${renamed.namespace}/redis-etl-broker`,
-        );
+        const claim = report.findings.find((f) => f.id === `v1/PersistentVolumeClaim/${ns}/redis-etl-broker`);
         assert.equal(claim?.verdict, "data-at-risk", res.out);
         assert.match(claim!.reasons.join("\n"), /would be created EMPTY.*holds data in .*redis/s);
-        assert.match(
-            report.layouts.flatMap((l) => l.problems).join("\n"),
-            /^Deployment redis runs today .* would add Deployment redis-etl-broker/m,
-        );
         log(`blocked: ${report.blocking} item(s), exit ${res.code}; the claim ${claim!.verdict}`);
     });
 });
