@@ -112,15 +112,21 @@ export function checkTakeover(input: {
             const other = otherSoftware(o, same);
             if (other)
                 problems.push(
-                    `${key(id)} adopts it, but it ${other}: declare "leave running: <why>" and rename the program's, or "replace with" another program object`,
+                    `${key(id)} adopts it, but it ${other}: declare "replace with ${o.kind}/${o.metadata.name}" when the program's software is to take its place, "leave running: <why>" and rename the program's, or "replace with" another program object`,
                 );
         } else if (decision.do === "replace") {
-            if (!programOf(ns, decision.kind, decision.name))
+            const by = programOf(ns, decision.kind, decision.name);
+            if (!by)
                 problems.push(
                     `${key(id)} replaces it with ${decision.kind} ${decision.name}, which the program does not write in ${ns}`,
                 );
-            else if (decision.kind === o.kind && decision.name === o.metadata.name)
-                problems.push(`${key(id)} replaces it with itself: declare "adopt"`);
+            // Replaced by the program's object of its own kind and name: the declared way to take over a workload
+            // that runs other software today (OpenShift's redis where the program runs sclorg's redis-7-c9s, nginx
+            // where it runs nginx-unprivileged). Without it, such a workload had no decision that passes: adopt is
+            // "other software", leave running is "the program writes it", and this was "replaces it with itself".
+            // Only the same software is told to declare "adopt".
+            else if (decision.kind === o.kind && decision.name === o.metadata.name && !otherSoftware(o, by))
+                problems.push(`${key(id)} replaces it with itself, the same software: declare "adopt"`);
         } else if (same) {
             problems.push(
                 `${key(id)} leaves it running, but the program writes ${o.kind} ${o.metadata.name} in ${ns}: the up would take it over. Declare "adopt", or rename the program's`,
@@ -162,6 +168,8 @@ export function declaredReplacements(
             const o = byId.get(d.id);
             if (!o) continue;
             const by = `${o.metadata.namespace ?? ""}/${d.decision.kind}/${d.decision.name}`;
+            // Replaced by the program's object of its own id: taken over in place, no second workload beside it.
+            if (by === d.id) continue;
             out.set(by, [...(out.get(by) ?? []), o]);
         }
     return out;

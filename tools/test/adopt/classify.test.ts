@@ -1,9 +1,40 @@
 import * as assert from "assert";
 import { applyForm, classify } from "../../adopt/classify";
 import fc from "fast-check";
-import { claimsKeptInUse, dataAtRisk, leftBehind, mayHoldDataOf, programClaims } from "../../adopt/claims";
+import {
+    Double,
+    claimsKeptInUse,
+    dataAtRisk,
+    leftBehind,
+    mayHoldDataOf,
+    programClaims,
+} from "../../adopt/claims";
+import { checkTakeover, decisionFor, declaredReplacements, listId } from "../../adopt/declared";
 import { KubeObject } from "../../adopt/model";
+import type { TakeoverList } from "../../../components/config/takeover";
 import { deployment, desired, live, pvc, secret, statefulSet } from "./fixtures";
+
+/** The checked takeover list of one system over `liveObjects` (tools/adopt/declared.ts), as the report reads it. */
+function checked(list: TakeoverList, liveObjects: readonly KubeObject[], program: readonly KubeObject[]) {
+    return checkTakeover({
+        cluster: "main",
+        system: "shop",
+        stack: "prod",
+        list,
+        live: liveObjects,
+        program,
+    });
+}
+
+/** The program workloads and the live ones `list` says they replace: the report's doubles (tools/adopt/run.ts). */
+function declaredDoubles(
+    list: TakeoverList,
+    liveObjects: readonly KubeObject[],
+    program: readonly KubeObject[],
+): Double[] {
+    const replacements = declaredReplacements([checked(list, liveObjects, program)], liveObjects);
+    return program.flatMap((p) => (replacements.get(listId(p)) ?? []).map((l) => ({ program: p, live: l })));
+}
 
 describe("adopt: classification of one object", function () {
     it("absent → create; absent claim while another holds data → data-at-risk", function () {
@@ -111,10 +142,10 @@ describe("adopt: claims with data, and what the program leaves behind", function
     });
 
     it("data a live workload keeps using where it runs is not at risk; data of one the program replaces or doubles is, named only for a claim of the workload that takes its job", function () {
-        // Live: Deployments w<i>, each mounting its Bound claim c<i>, doing their own job, the job of the program's
-        // Deployment web (its image: a second server of it), or replaced by a program object of their name; and
-        // maybe a Bound claim no workload mounts. The program adds web and a new claim uploads, which web mounts or
-        // not.
+        // Live: Deployments w<i>, each mounting its Bound claim c<i>, doing their own job (left running), the job of
+        // the program's Deployment web (a second server of it: the takeover list declares it replaced with
+        // Deployment/web), or replaced by a program object of their name; and maybe a Bound claim no workload
+        // mounts. The program adds web and a new claim uploads, which web mounts or not.
         const role = fc.constantFrom("own job", "web's job", "replaced");
         fc.assert(
             fc.property(
@@ -153,11 +184,24 @@ describe("adopt: claims with data, and what the program leaves behind", function
                         ...(unmounted ? [live(pvc("old-uploads", "1Gi"))] : []),
                     ];
                     const liveObjects = [...workloads, ...pvcs];
+                    const list: TakeoverList = {
+                        objects: Object.fromEntries(
+                            roles.map((r, i) => [
+                                `shop/Deployment/w${i}`,
+                                r === "web's job"
+                                    ? "replace with Deployment/web"
+                                    : r === "replaced"
+                                      ? `replace with StatefulSet/w${i}`
+                                      : "leave running: its own job, not the program's",
+                            ]),
+                        ),
+                    };
+                    const doubles = declaredDoubles(list, liveObjects, program);
                     const risks = dataAtRisk(
                         programClaims(program),
                         pvcs,
-                        claimsKeptInUse(liveObjects, program),
-                        mayHoldDataOf(liveObjects, program),
+                        claimsKeptInUse(liveObjects, program, doubles),
+                        mayHoldDataOf(liveObjects, program, doubles),
                     );
                     // A claim web mounts may hold the data of what does web's job (or of a claim nobody mounts); a
                     // claim nothing of the program mounts, of any workload whose data is left.
@@ -223,7 +267,7 @@ describe("adopt: step 5 deletes only what the program replaced", function () {
         metadata: { name, namespace },
     });
 
-    it("the old server on the adopted claim and a DeploymentConfig of a program Deployment's name are replaced; the bazel cache's Service and the jobs' Secrets are left alone", function () {
+    it("the old server on the adopted claim and a DeploymentConfig of a program Deployment's name, declared replaced, are replaced; the bazel cache's Service, the jobs' Secrets and what the list leaves running are left alone", function () {
         const program = [
             workload("Deployment", "postgres-15", "packit-prod", "postgres-data"),
             workload("Deployment", "user-api", "thoth-test-core"),
@@ -237,15 +281,56 @@ describe("adopt: step 5 deletes only what the program replaced", function () {
             object("v1", "Secret", "kubevirtci-ssh-key", "kubevirt-prow-jobs"),
             workload("Deployment", "someone-elses", "kubevirt-prow", "their-claim"),
         ];
-        const left = leftBehind("c", liveObjects, new Set(), [], new Map(), program);
+        // The lists as the operator declares them; nothing is inferred from names, kinds or claims.
+        const lists: Record<string, TakeoverList> = {
+            "packit-prod": {
+                objects: {
+                    "packit-prod/Deployment/postgres": "replace with Deployment/postgres-15",
+                    "packit-prod/Service/postgres-old":
+                        "leave running: read by clients the program does not know",
+                },
+            },
+            "thoth-test-core": {
+                objects: { "thoth-test-core/DeploymentConfig/user-api": "replace with Deployment/user-api" },
+            },
+            "kubevirt-prow": {
+                objects: {
+                    "kubevirt-prow/Service/bazel-cache":
+                        "leave running: the PR jobs reach the cache through it",
+                    "kubevirt-prow/Deployment/someone-elses":
+                        "leave running: another team's workload, not ours",
+                },
+            },
+            "kubevirt-prow-jobs": {
+                objects: {
+                    "kubevirt-prow-jobs/Secret/kubevirtci-ssh-key": "leave running: the jobs mount it",
+                },
+            },
+        };
+        const checks = Object.entries(lists).map(([ns, list]) =>
+            checked(
+                list,
+                liveObjects.filter((o) => o.metadata.namespace === ns),
+                program.filter((o) => o.metadata.namespace === ns),
+            ),
+        );
+        assert.deepEqual(
+            checks.flatMap((c) => c.problems),
+            [],
+        );
+        // What run.ts gives leftBehind: the declared replacement of each live object.
+        const left = leftBehind("c", liveObjects, new Set(), [], new Map(), (o) => {
+            const d = decisionFor(checks, o);
+            return d?.do === "replace" ? `the program's ${d.kind} ${d.name} takes its place` : undefined;
+        });
         const replaced = Object.fromEntries(left.map((l) => [l.id, l.replacedBy]));
         assert.match(
             replaced["apps/v1/Deployment/packit-prod/postgres"] ?? "",
-            /claim postgres-data is the program's Deployment postgres-15's now/,
+            /the program's Deployment postgres-15 takes its place/,
         );
         assert.match(
             replaced["apps.openshift.io/v1/DeploymentConfig/thoth-test-core/user-api"] ?? "",
-            /Deployment user-api runs in its place/,
+            /Deployment user-api takes its place/,
         );
         for (const id of [
             "v1/Service/kubevirt-prow/bazel-cache",

@@ -70,8 +70,16 @@ describe("adopt: every cluster of the stack", function () {
                 : new FakeCluster([live(deployment("web:v0"))], {
                       refuse: { "apps/v1/Deployment/shop/web": "spec.selector: field is immutable" },
                   });
-        const r = await inspectClusters(program, connect);
+        // Each cluster's system declares its live web adopted: only the refused selector blocks where reached.
+        const lists = Object.fromEntries(
+            CLUSTERS.map((c) => [c, { objects: { "shop/Deployment/web": "adopt" } }]),
+        );
+        const r = await inspectClusters(program, connect, 8, new Map(), { stack: "prod", lists });
         const report = buildReport("prod", r.findings, r.leftBehind, [], r);
+        assert.deepEqual(
+            r.takeovers.flatMap((t) => t.problems),
+            [],
+        );
         assert.equal(report.blocking, 3);
         assert.equal(exitCode(report), 1);
         const text = renderReport(report);

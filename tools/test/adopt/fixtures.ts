@@ -5,6 +5,9 @@ import { DesiredObject, KubeObject, objectId } from "../../adopt/model";
 import { Report, buildReport } from "../../adopt/report";
 import { inspectCluster } from "../../adopt/run";
 import { LiveSystem, liveObjects } from "../../../test/fixtures/live/types";
+import { declaredTakeover } from "../../../test/fixtures/live/takeovers";
+import type { TakeoverList } from "../../../components/config/takeover";
+import { formatPath } from "../../../components/config/problems";
 
 // Hand-written live objects as an API server returns them (defaults, status, managedFields filled in) and the
 // program's objects they are compared with.
@@ -171,7 +174,8 @@ export function managedBy<T extends KubeObject>(obj: T, ...managers: string[]): 
 
 /**
  * The production report of a first deploy of `desired` onto `cluster` as `live` runs it today (an OpenShift cluster
- * unless `options` say otherwise).
+ * unless `options` say otherwise), with the takeover list the operator committed for the fixture's layout
+ * (test/fixtures/live/takeovers.ts) unless `list` says otherwise: a variant of a fixture keeps its base's list.
  */
 export async function liveReport(
     cluster: string,
@@ -179,9 +183,13 @@ export async function liveReport(
     desired: readonly DesiredObject[],
     options: FakeOptions = { openshift: true },
     running: RunningByCluster = {},
+    list: TakeoverList | undefined = declaredTakeover(live),
 ): Promise<Report> {
     const api = new FakeCluster(liveObjects(live), options);
-    const r = await inspectCluster(cluster, desired, api, 8, new Map(), { production: true });
+    const r = await inspectCluster(cluster, desired, api, 8, new Map(), {
+        stack: "prod",
+        lists: { [live.system]: list },
+    });
     return buildReport("prod", r.findings, r.leftBehind, [], { ...r, running });
 }
 
@@ -204,4 +212,9 @@ export function dialsRecordedAtPin(): RunningByCluster {
             },
         },
     };
+}
+
+/** The stack key of one entry of a system's takeover list, as the report names it. */
+export function listKey(system: string, id: string): string {
+    return formatPath(system, ["takeover", "objects", id]);
 }

@@ -11,6 +11,7 @@ import { inspectCluster } from "../../adopt/run";
 import { PROW_TODAY, pluginsYaml } from "../../../test/fixtures/live/prowToday";
 import { inNamespaces, systemObjects } from "../../../test/fixtures/live/program";
 import { LiveSystem, liveObjects } from "../../../test/fixtures/live/types";
+import { declaredTakeover } from "../../../test/fixtures/live/takeovers";
 import { deniedFlows } from "../../../test/fixtures/live/checks";
 
 // What the report leaves running keeps its flows (issue 68 item 2, tools/adopt/flows.ts): today's KubeVirt Prow
@@ -313,7 +314,8 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
         };
         const api = new FakeCluster([...liveObjects(PROW_TODAY), isolateReferee]);
         const result = await inspectCluster("ibmcloud-prow", planted, api, 8, new Map(), {
-            production: true,
+            stack: "prod",
+            lists: { prow: declaredTakeover(PROW_TODAY) },
         });
         const r = buildReport("prod", result.findings, result.leftBehind, [], result);
         const named = r.flows.map((f) => f.workload.split("/").pop());

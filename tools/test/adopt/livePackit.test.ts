@@ -1,10 +1,11 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject, objectId } from "../../adopt/model";
 import { exitCode, renderReport } from "../../adopt/report";
-import { FakeCluster, liveReport } from "./fixtures";
+import { FakeCluster, listKey, liveReport } from "./fixtures";
 import { inspectCluster } from "../../adopt/run";
 import { buildReport } from "../../adopt/report";
-import { liveObjects } from "../../../test/fixtures/live/types";
+import { datastoreRenamed, liveObjects } from "../../../test/fixtures/live/types";
+import { declaredTakeover } from "../../../test/fixtures/live/takeovers";
 import { PACKIT_LIVE } from "../../../test/fixtures/live/packit";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../../../test/fixtures/live/checks";
 import { systemObjects, withWorkloadSpec } from "../../../test/fixtures/live/program";
@@ -31,36 +32,35 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
         });
     });
 
-    it("the committed stack: packit-prod is empty where production runs in packit--prod: blocks, no second Packit", async () => {
+    it("the committed stack: packit-prod is empty where production runs in packit--prod: the list's objects run nowhere the stack writes, so it blocks, no second Packit", async () => {
         const r = await liveReport(CLUSTER, PACKIT_LIVE, committed);
         assert.equal(exitCode(r), 2);
-        assert.equal(r.layouts[0].found, "no workload");
-        assert.match(
-            r.layouts[0].problems.join("\n"),
-            /no workload runs in packit-prod, packit-prod-sandbox today/,
-        );
+        const [takeover] = r.takeovers;
+        const listed = Object.keys(declaredTakeover(PACKIT_LIVE).objects).sort();
+        const absent = takeover.problems
+            .filter((p) =>
+                p.includes(" is listed, but nothing of that kind and name runs on cluster packit-auto"),
+            )
+            .map((p) => p.split(" is listed")[0]);
+        assert.deepEqual(absent.sort(), listed.map((id) => listKey("packit", id)).sort());
     });
 
     it("keeps every live selector: each workload the program runs under its live name is adopted in place", () => {
         assert.deepEqual(notInPlace(PACKIT_LIVE, fixed), []);
     });
 
-    it("in packit--prod: names the layout, blocks on the broker under another name, and on nothing else of the workloads", async () => {
-        const r = await liveReport(CLUSTER, PACKIT_LIVE, ownBroker);
+    it("in packit--prod, the program's own broker declared to replace redict: the claim redis-pvc is data at risk (redict-pvc holds the queued tasks); among the live objects only the workers block", async () => {
+        // The reviewed list leaves redict running, which this program (its own Redis, no liveService) does not use.
+        const list = declaredTakeover(PACKIT_LIVE);
+        list.objects["packit--prod/Deployment/redict"] = "replace with Deployment/redis";
+        list.objects["packit--prod/Service/redict"] = "replace with Service/redis";
+        list.objects["packit--prod/PersistentVolumeClaim/redict-pvc"] =
+            "replace with PersistentVolumeClaim/redis-pvc";
+        const r = await liveReport(CLUSTER, PACKIT_LIVE, ownBroker, undefined, {}, list);
         const text = renderReport(r);
         assert.equal(exitCode(r), 2);
-        assert.match(r.layouts[0].layout ?? "", /81ede2c\.\.1f79bca .* tokman/);
-        assert.deepEqual(
-            r.layouts[0].problems.map((p) => p.split(" runs today")[0]),
-            ["Deployment redict"],
-            text,
-        );
-        assert.match(
-            r.layouts[0].problems[0],
-            /as the Celery broker \(evidence: Service redict selects its pods, and REDIS_SERVICE_HOST of .*would add Deployment redis/,
-        );
+        assert.deepEqual(r.takeovers[0].problems, [], text);
         const c = classification(PACKIT_LIVE, r);
-        // Blocking among the live objects: only what the broker's other name and the database takeover gate hold.
         // Among the live objects only the workers block: their claim templates are the 2024 layout's (no sandcastle
         // volume), which the program does not run; every other live workload is adopted in place.
         assert.deepEqual(c.problems.map((p) => p.split(": ")[0]).sort(), [
@@ -73,13 +73,36 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
         const risk = r.findings.find((f) => f.id === "v1/PersistentVolumeClaim/packit--prod/redis-pvc");
         assert.equal(risk?.verdict, "data-at-risk");
         assert.match(risk!.reasons[0], /redict-pvc/);
+        assert.match(
+            r.leftBehind.find((l) => l.id === "apps/v1/Deployment/packit--prod/redict")?.replacedBy ?? "",
+            /the program's Deployment redis takes its place/,
+        );
+    });
+
+    it("control: the broker under a name the reviewed list does not know blocks, named, with its old name listed and absent", async () => {
+        const renamed = datastoreRenamed(PACKIT_LIVE, "redict", "redict-2");
+        const other = await liveReport(CLUSTER, renamed, ownBroker);
+        assert.ok(
+            other.takeovers[0].problems.some((p) =>
+                p.startsWith(
+                    "packit--prod/Deployment/redict-2 runs on cluster packit-auto and packit.takeover does not name it",
+                ),
+            ),
+            other.takeovers[0].problems.join("\n"),
+        );
+        assert.ok(
+            other.takeovers[0].problems.some((p) =>
+                p.startsWith(`${listKey("packit", "packit--prod/Deployment/redict")} is listed, but nothing`),
+            ),
+        );
+        assert.equal(exitCode(other), 2);
     });
 
     it("with the broker left as it runs (redis.liveService): the Celery processes use redict, no second broker, no claim at risk; only the workers' StatefulSets block, each with its orphan delete", async () => {
         const r = await liveReport(CLUSTER, PACKIT_LIVE, fixed);
         const text = renderReport(r);
         assert.equal(exitCode(r), 2);
-        assert.deepEqual(r.layouts[0].problems, [], text);
+        assert.deepEqual(r.takeovers[0].problems, [], text);
         assert.ok(!fixed.some((d) => d.object.metadata.name === "redis"), "the program makes no Redis");
         const env = (name: string) =>
             (
@@ -149,7 +172,8 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
             8,
             new Map(),
             {
-                production: true,
+                stack: "prod",
+                lists: { packit: declaredTakeover(PACKIT_LIVE) },
             },
         );
         const r = buildReport("prod", result.findings, result.leftBehind, [], result);

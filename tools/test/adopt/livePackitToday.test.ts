@@ -2,8 +2,9 @@ import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { DesiredObject, objectId } from "../../adopt/model";
 import { exitCode, renderReport } from "../../adopt/report";
-import { liveReport } from "./fixtures";
-import { LiveContainer, LiveSystem, withLiveContainers } from "../../../test/fixtures/live/types";
+import { listKey, liveReport } from "./fixtures";
+import { LiveSystem } from "../../../test/fixtures/live/types";
+import { declaredTakeover } from "../../../test/fixtures/live/takeovers";
 import { PACKIT_TODAY } from "../../../test/fixtures/live/packitToday";
 import { deniedFlows, externalDeleted, notInPlace } from "../../../test/fixtures/live/checks";
 import { systemObjects } from "../../../test/fixtures/live/program";
@@ -71,31 +72,53 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
         fixed = await systemObjects("prod", "packit", packitTodayWhereItRuns);
     });
 
-    it("the committed stack: packit-prod is empty where production runs in packit--prod: blocks, no second Packit", async () => {
+    it("the committed stack: packit-prod is empty where production runs in packit--prod: the list's objects run nowhere the stack writes, so it blocks, no second Packit", async () => {
         const r = await liveReport(CLUSTER, PACKIT_TODAY, await systemObjects("prod", "packit"));
         assert.equal(exitCode(r), 2);
-        assert.equal(r.layouts[0].found, "no workload");
+        const absent = r.takeovers[0].problems
+            .filter((p) =>
+                p.includes(" is listed, but nothing of that kind and name runs on cluster packit-auto"),
+            )
+            .map((p) => p.split(" is listed")[0]);
+        assert.deepEqual(
+            absent.sort(),
+            Object.keys(declaredTakeover(PACKIT_TODAY).objects)
+                .map((id) => listKey("packit", id))
+                .sort(),
+        );
     });
 
-    it("names today's layout and blocks on the broker by what names it, whatever its name and whether it declares a port", async () => {
+    it("a broker under any name the list does not know blocks, named, whether it declares a port or not; declared replaced by the program's Redis, only the program's broker claim is at risk", async () => {
         await fc.assert(
             fc.asyncProperty(brokerName, fc.boolean(), async (name, ports) => {
-                const r = await liveReport(CLUSTER, brokerNamed(name, ports), ownBroker);
-                const text = renderReport(r);
-                assert.equal(exitCode(r), 2);
-                assert.match(r.layouts[0].layout ?? "", /5b14ddd\/972d20a .*no tokman/);
+                const system = brokerNamed(name, ports);
+                const r = await liveReport(CLUSTER, system, ownBroker);
+                const unlisted = r.takeovers[0].problems
+                    .map(
+                        (p) =>
+                            /^(\S+) runs on cluster packit-auto and packit\.takeover does not name it/.exec(
+                                p,
+                            )?.[1],
+                    )
+                    .filter((id) => id !== undefined);
                 assert.deepEqual(
-                    r.layouts[0].problems.map((p) => p.split(" runs today")[0]),
-                    [`Deployment ${name}`],
-                    text,
+                    unlisted.sort(),
+                    name === "valkey" ? [] : [`${NS}/Deployment/${name}`, `${NS}/Service/${name}`],
+                    renderReport(r),
                 );
-                const [problem] = r.layouts[0].problems;
-                assert.match(problem, /as the Celery broker/);
-                assert.ok(problem.includes(`REDIS_SERVICE_HOST of packit-service`), problem);
-                assert.match(problem, /would add Deployment redis/);
+                if (name !== "valkey") assert.equal(exitCode(r), 2);
+                // Declared: the program's Redis takes the broker's place, whatever its name.
+                const list = declaredTakeover(PACKIT_TODAY);
+                delete list.objects[`${NS}/Deployment/valkey`];
+                delete list.objects[`${NS}/Service/valkey`];
+                list.objects[`${NS}/Deployment/${name}`] = "replace with Deployment/redis";
+                list.objects[`${NS}/Service/${name}`] = "replace with Service/redis";
+                const declared = await liveReport(CLUSTER, system, ownBroker, undefined, {}, list);
+                const text = renderReport(declared);
+                assert.deepEqual(declared.takeovers[0].problems, [], text);
                 // Only the program's broker claim may be the live broker's data: tokman's and the workers' new claims
                 // are no other job's volume.
-                const risks = r.findings.filter((f) => f.verdict === "data-at-risk");
+                const risks = declared.findings.filter((f) => f.verdict === "data-at-risk");
                 assert.deepEqual(
                     risks.map((f) => f.id),
                     [`v1/PersistentVolumeClaim/${NS}/redis-pvc`],
@@ -110,7 +133,7 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
     it("with the broker left as it runs (redis.liveService: valkey): no second broker, no claim at risk; only the workers' StatefulSets block", async () => {
         const r = await liveReport(CLUSTER, PACKIT_TODAY, fixed);
         const text = renderReport(r);
-        assert.deepEqual(r.layouts[0].problems, [], text);
+        assert.deepEqual(r.takeovers[0].problems, [], text);
         assert.ok(!fixed.some((d) => d.object.metadata.name === "redis"), "the program makes no Redis");
         for (const id of WORKERS) {
             const env = (
@@ -151,80 +174,6 @@ describe("adopt: Packit over packit/deployment@1c48cd8 (production today)", func
         const claim = r.findings.find((f) => f.id === `v1/PersistentVolumeClaim/${NS}/postgres-15`);
         assert.equal(claim?.verdict, "blocking", renderReport(r));
         assert.match(claim!.reasons[0], /live 8Gi → program 4Gi/);
-    });
-
-    it("a queue a live worker consumes and no worker would after the up blocks, naming it; rate-limited is served", async () => {
-        const served = await liveReport(CLUSTER, PACKIT_TODAY, fixed);
-        assert.deepEqual(served.layouts[0].problems, [], renderReport(served));
-        const extra = withLiveContainers(PACKIT_TODAY, "packit-worker-long-running", (c) => ({
-            ...c,
-            env: { ...c.env, QUEUES: "long-running,rate-limited,copr-builds" },
-        }));
-        const r = await liveReport(CLUSTER, extra, fixed);
-        assert.equal(exitCode(r), 2);
-        const [problem, ...rest] = r.layouts[0].problems;
-        assert.deepEqual(rest, [], renderReport(r));
-        assert.ok(
-            problem.startsWith(
-                "StatefulSet packit-worker-long-running consumes Celery queue copr-builds today (evidence: run_worker.sh worker, QUEUES=long-running,rate-limited,copr-builds)",
-            ),
-            problem,
-        );
-        assert.match(
-            problem,
-            /under its name consuming long-running, rate-limited, and no other program worker/,
-        );
-        assert.match(
-            problem,
-            /ask packit's owner; packit's stack file has no key that gives a worker another queue/,
-        );
-    });
-
-    it("for any queues of the live workers and of a live worker left running: blocks on exactly the (worker, queue) pairs no worker consumes after the up", async () => {
-        const PROGRAM = ["short-running", "long-running", "rate-limited"];
-        const OTHER = ["copr-builds", "koji", "testing-farm"];
-        const queues = (pool: string[]) => fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1 });
-        await fc.assert(
-            fc.asyncProperty(
-                queues([...PROGRAM, ...OTHER]),
-                queues([...PROGRAM, ...OTHER]),
-                fc.option(queues(OTHER), { nil: undefined }),
-                async (short, long, left) => {
-                    const serving = (q: string[]) => (c: LiveContainer) => ({
-                        ...c,
-                        env: { ...c.env, QUEUES: q.join(",") },
-                    });
-                    const { workloads } = withLiveContainers(
-                        withLiveContainers(PACKIT_TODAY, "packit-worker-short-running", serving(short)),
-                        "packit-worker-long-running",
-                        serving(long),
-                    );
-                    const long0 = PACKIT_TODAY.workloads.find(
-                        (w) => w.name === "packit-worker-long-running",
-                    )!;
-                    // A live worker of no program name whose queues no program worker consumes: it keeps running.
-                    const extra = left && {
-                        ...long0,
-                        containers: long0.containers.map(serving(left)),
-                        name: "packit-worker-other",
-                        selector: { component: "packit-worker-other" },
-                        podLabels: { component: "packit-worker-other" },
-                    };
-                    const system = { ...PACKIT_TODAY, workloads: extra ? [...workloads, extra] : workloads };
-                    const r = await liveReport(CLUSTER, system, fixed);
-                    const found = r.layouts[0].problems
-                        .map((p) => /^StatefulSet (\S+) consumes Celery queue (\S+) today/.exec(p))
-                        .map((m) => (m ? `${m[1]}/${m[2]}` : "other"));
-                    const after = new Set([...PROGRAM, ...(left ?? [])]);
-                    const expected = [
-                        ...short.filter((q) => !after.has(q)).map((q) => `packit-worker-short-running/${q}`),
-                        ...long.filter((q) => !after.has(q)).map((q) => `packit-worker-long-running/${q}`),
-                    ];
-                    assert.deepEqual(found.sort(), expected.sort(), renderReport(r));
-                },
-            ),
-            { numRuns: 40, seed: 6801 },
-        );
     });
 
     it("admits every live flow after the up: the Celery processes and flower to valkey, the workers to pushgateway", () => {

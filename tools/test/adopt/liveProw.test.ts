@@ -21,7 +21,7 @@ describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
         assert.deepEqual(notInPlace(PROW_LIVE, committed), []);
     });
 
-    it("classifies every live object: adopted, or named and left alone (bazel-cache, used by the PR jobs)", async () => {
+    it("classifies every live object as the takeover list declares it: adopted, replaced, or named and left alone (bazel-cache, used by the PR jobs)", async () => {
         const r = await liveReport("ibmcloud-prow", PROW_LIVE, committed, {});
         const c = classification(PROW_LIVE, r);
         // The one live object that blocks: greenhouse's claim, made without a class (the cluster default then), which
@@ -40,9 +40,17 @@ describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
         ]);
         // plank left the Prow release: the program runs its controller in prow-controller-manager instead.
         assert.deepEqual(c.replaced, ["apps/v1/Deployment/kubevirt-prow/plank"]);
+        assert.match(
+            r.leftBehind.find((l) => l.id === "apps/v1/Deployment/kubevirt-prow/plank")?.replacedBy ?? "",
+            /the program's Deployment prow-controller-manager takes its place, as the takeover list declares/,
+        );
         assert.deepEqual(externalDeleted(PROW_LIVE, r), []);
-        assert.deepEqual(r.layouts[0].problems, []);
-        assert.match(r.layouts[0].layout ?? "", /kubevirt\/project-infra@145ec5a/);
+        const [takeover] = r.takeovers;
+        assert.deepEqual(takeover.problems, []);
+        assert.match(
+            takeover.record ?? "",
+            /^pulumi config set --stack prod --path prow\.takeover\.read [0-9a-f]{16}$/,
+        );
         assert.ok(exitCode(r) !== 1);
     });
 

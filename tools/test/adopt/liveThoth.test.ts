@@ -6,6 +6,7 @@ import { liveReport } from "./fixtures";
 import { THOTH_LIVE } from "../../../test/fixtures/live/thoth";
 import { classification, notInPlace } from "../../../test/fixtures/live/checks";
 import { systemObjects } from "../../../test/fixtures/live/program";
+import { declaredTakeover } from "../../../test/fixtures/live/takeovers";
 
 // The first deploy of Pulumi.prod.yaml's Thoth test station over thoth-test-core as thoth-application@f2cf35f runs
 // it: DeploymentConfigs the program runs as Deployments are another kind, which no apply takes over; the program's
@@ -25,13 +26,20 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
         assert.deepEqual(notInPlace(THOTH_LIVE, desired), []);
     });
 
-    it("names the DeploymentConfig layout and hands every DeploymentConfig the program runs as a Deployment over: side by side, or scaled to 0 right before the up where the two must never run at once", async () => {
+    it("hands every DeploymentConfig the takeover list replaces with the program's Deployment of its name over: side by side, or scaled to 0 right before the up where the two must never run at once", async () => {
         const r = await liveReport("psi", THOTH_LIVE, desired);
         const text = renderReport(r);
-        assert.match(r.layouts[0].layout ?? "", /DeploymentConfigs/);
-        assert.match(
-            r.layouts[0].found,
-            /^2 Deployment \(argo-server, workflow-controller\), 7 DeploymentConfig/,
+        const [takeover] = r.takeovers;
+        assert.deepEqual(takeover.problems, [], text);
+        assert.deepEqual(
+            takeover.decided
+                .filter((d) => d.decision.do === "replace")
+                .map((d) => d.id)
+                .sort(),
+            THOTH_LIVE.workloads
+                .filter((w) => w.kind === "DeploymentConfig")
+                .map((w) => `thoth-test-core/DeploymentConfig/${w.name}`)
+                .sort(),
         );
         const programDeployments = desired
             .filter((d) => d.object.kind === "Deployment")
@@ -60,7 +68,13 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
             const left = r.leftBehind.find(
                 (l) => l.id === `apps.openshift.io/v1/DeploymentConfig/thoth-test-core/${w.name}`,
             );
-            assert.match(left?.replacedBy ?? "", /the program's Deployment .* runs in its place/, w.name);
+            assert.match(
+                left?.replacedBy ?? "",
+                new RegExp(
+                    `the program's Deployment ${w.name} takes its place, as the takeover list declares`,
+                ),
+                w.name,
+            );
         }
         // What still blocks is the database takeover (no dump, the version unread offline), never a workload.
         assert.equal(exitCode(r), 2);
@@ -123,7 +137,13 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
             ports: [{ port: 5432, targetPort: 5432 }],
             src: "made here: a Service another team added",
         });
-        const r = await liveReport("psi", extra, desired);
+        // The operator declares both left running: the takeover list passes, the stranded Service still blocks.
+        const list = declaredTakeover(THOTH_LIVE);
+        for (const name of ["pgbouncer-direct", "pgbouncer-mirror"])
+            list.objects[`thoth-test-core/Service/${name}`] =
+                "leave running: another team's Service, theirs to move";
+        const r = await liveReport("psi", extra, desired, undefined, {}, list);
+        assert.deepEqual(r.takeovers[0].problems, []);
         const f = r.findings.find((x) => x.id === "apps/v1/Deployment/thoth-test-core/pgbouncer")!;
         assert.deepEqual(f.strandedServices, ["v1/Service/thoth-test-core/pgbouncer-direct"]);
         assert.match(

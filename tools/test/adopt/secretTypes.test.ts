@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { DesiredObject, KubeObject, objectId } from "../../adopt/model";
 import { buildReport, exitCode, renderReport } from "../../adopt/report";
 import { inspectCluster } from "../../adopt/run";
+import { listId } from "../../adopt/declared";
 import { repoRoot } from "../../root";
 import { FakeCluster, live } from "./fixtures";
 import { inNamespaces, systemObjects } from "../../../test/fixtures/live/program";
@@ -62,7 +63,14 @@ describe("adopt: Secrets whose type the program changes (Thoth's bots)", functio
             8,
             new Map(),
             {
-                production: true,
+                stack: "prod",
+                // What runs is the program's own: every workload adopted, the rest by its name.
+                lists: {
+                    thoth: {
+                        sameName: "adopt",
+                        objects: Object.fromEntries(workloads.map((w) => [listId(w), "adopt"])),
+                    },
+                },
             },
         );
         return buildReport("prod", r.findings, r.leftBehind, [], r);
@@ -100,6 +108,10 @@ describe("adopt: Secrets whose type the program changes (Thoth's bots)", functio
                 );
             if (readers.length > 0) assert.match(steps, /back to back/);
         }
+        assert.deepEqual(
+            r.takeovers.flatMap((t) => t.problems),
+            [],
+        );
         assert.equal(exitCode(r), 2);
     });
 

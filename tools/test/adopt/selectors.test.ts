@@ -6,6 +6,12 @@ import { buildReport, exitCode, renderReport } from "../../adopt/report";
 import { inspectCluster } from "../../adopt/run";
 import { LabelSelector, leftRunning, selectorArgument, selects } from "../../adopt/selectors";
 import { FakeCluster, deployment, desired, live } from "./fixtures";
+import { InspectOptions } from "../../adopt/run";
+
+/** The takeover list of system `shop` (the fixtures' `desired`), as its stack declares it. */
+function shopList(objects: Record<string, string>): InspectOptions {
+    return { stack: "prod", lists: { shop: { objects } } };
+}
 
 // A workload whose selector the program would change cannot be adopted in place, and replacing it must never leave
 // its pods running: the report lists every live ReplicaSet and pod the program's workload would not select.
@@ -75,7 +81,14 @@ describe("adopt: workloads whose selector would change", function () {
     it("lists every live ReplicaSet and running pod of the old workload, each BLOCKING, with a checked, ordered replacement", async function () {
         const program = desired(deployment("web:v2", { "app.kubernetes.io/name": "web" }));
         const cluster = new FakeCluster(today());
-        const r = await inspectCluster("main", [program], cluster);
+        const r = await inspectCluster(
+            "main",
+            [program],
+            cluster,
+            8,
+            new Map(),
+            shopList({ "shop/Deployment/web": "adopt" }),
+        );
         const f = r.findings[0];
         assert.equal(f.verdict, "blocking");
         assert.deepEqual(f.leftRunning, [
@@ -242,7 +255,7 @@ describe("adopt: a live workload of another kind under the program's workload's 
         };
     }
 
-    it("blocks the Deployment's creation and lists the DeploymentConfig, its ReplicationControllers and pods, with the ordered replacement", async function () {
+    it("declared replaced: blocks the Deployment's creation and lists the DeploymentConfig, its ReplicationControllers and pods, with the ordered replacement", async function () {
         const cluster = new FakeCluster(
             [
                 deploymentConfig(),
@@ -258,7 +271,15 @@ describe("adopt: a live workload of another kind under the program's workload's 
             ],
             { openshift: true },
         );
-        const r = await inspectCluster("psi", [desired(deployment("web:v2"))], cluster);
+        const r = await inspectCluster(
+            "psi",
+            [desired(deployment("web:v2"))],
+            cluster,
+            8,
+            new Map(),
+            shopList({ "shop/DeploymentConfig/web": "replace with Deployment/web" }),
+        );
+        assert.deepEqual(r.takeovers[0].problems, []);
         const f = r.findings[0];
         assert.equal(f.verdict, "create");
         assert.deepEqual(f.leftRunning, [
@@ -275,7 +296,7 @@ describe("adopt: a live workload of another kind under the program's workload's 
         assert.equal(exitCode(report), 2);
     });
 
-    it("generated: blocks exactly when a pod-running workload of another kind has the program workload's name and namespace", async function () {
+    it("generated: blocks exactly when the takeover list declares a pod-running workload of the program workload's namespace replaced by it, unless it is that very object", async function () {
         const kinds = ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"] as const;
         await fc.assert(
             fc.asyncProperty(
@@ -283,7 +304,8 @@ describe("adopt: a live workload of another kind under the program's workload's 
                 fc.constantFrom(...kinds),
                 fc.constantFrom("web", "web-old"),
                 fc.constantFrom("shop", "other"),
-                async (programKind, liveKind, liveName, liveNamespace) => {
+                fc.constantFrom("adopt", "replace", "leave", "unlisted"),
+                async (programKind, liveKind, liveName, liveNamespace, decision) => {
                     const program: KubeObject = {
                         ...deployment("web:v2"),
                         apiVersion: "apps/v1",
@@ -300,12 +322,25 @@ describe("adopt: a live workload of another kind under the program's workload's 
                                     : { matchLabels: { app: "web" } },
                         },
                     };
+                    const text = {
+                        adopt: "adopt",
+                        replace: `replace with ${programKind}/web`,
+                        leave: "leave running: another team's workload, theirs",
+                    }[decision as "adopt" | "replace" | "leave"];
                     const r = await inspectCluster(
                         "c",
                         [desired(program)],
                         new FakeCluster([today], { openshift: true }),
+                        8,
+                        new Map(),
+                        shopList(text ? { [`${liveNamespace}/${liveKind}/${liveName}`]: text } : {}),
                     );
-                    const twin = liveKind !== programKind && liveName === "web" && liveNamespace === "shop";
+                    // Only a live workload of the program's namespaces is read, and only a declared replacement of
+                    // another object than the program's own is handed over (nothing is inferred from its name).
+                    const twin =
+                        liveNamespace === "shop" &&
+                        decision === "replace" &&
+                        !(liveKind === programKind && liveName === "web");
                     assert.equal(
                         (r.findings[0].leftRunning ?? []).includes(objectId(today)),
                         twin,
