@@ -33,7 +33,7 @@ export function decisionOf(text: string): TakeoverDecision | undefined {
 }
 
 const DECISION_HELP =
-    'must be "adopt" (the program\'s object of the same kind and name takes it over), "replace with <Kind>/<name>" (a program object of the namespace takes its place; it is deleted after the up) or "leave running: <why, in a sentence>"';
+    'must be "adopt" (the program\'s object of the same kind and name takes it over), "replace with <Kind>/<name>" (a program object of the namespace takes its place: another object is stopped before the up and deleted after it; the program\'s object of its own kind and name replaces other software in place) or "leave running: <why, in a sentence>"';
 
 const decision = z
     .string()

@@ -92,7 +92,7 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
         assert.deepEqual(c.problems, []);
     });
 
-    it("control: with the program's own selector (none declared live), each running DeploymentConfig blocks with its pods left running and the ordered replacement", async () => {
+    it("control: with the program's own selector (none declared live), each running DeploymentConfig is stopped before the up and deleted after it, its pods never beside the Deployment's", async () => {
         const own = desired.map((d) => {
             const o = structuredClone(d.object) as DesiredObject["object"] & {
                 spec?: Record<string, unknown>;
@@ -110,14 +110,16 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
         const r = await liveReport("psi", THOTH_LIVE, own);
         for (const name of ["pgbouncer", "postgresql"]) {
             const f = r.findings.find((x) => x.id === `apps/v1/Deployment/thoth-test-core/${name}`)!;
-            assert.equal(f.handover, undefined, name);
-            assert.ok(
-                (f.leftRunning ?? []).some((id) => id.includes(`/Pod/thoth-test-core/${name}-1-`)),
+            assert.equal(f.leftRunning, undefined, name);
+            assert.deepEqual(
+                f.handover?.beforeUp[0],
+                `kubectl -n thoth-test-core scale deploymentconfig ${name} --replicas=0`,
                 name,
             );
-            assert.match(
-                f.reasons.join("\n"),
-                /runs today where the program deploys a Deployment of the same name/,
+            assert.deepEqual(
+                f.handover?.afterUp,
+                [`kubectl -n thoth-test-core delete deploymentconfig ${name}`],
+                name,
             );
         }
     });
