@@ -485,6 +485,8 @@ export const CASES: Case[] = [
             // And the release each image runs today (the release gate, components/config/releaseGate.ts): read on
             // the cluster first, the operator's step.
             ...THOTH_STAGE_IMAGES.map((n) => `runbooks:clusters.psi.running.thoth.${n}`),
+            // And the takeover list the migration report checked (components/config/takeover.ts): its digest.
+            "runbooks:thoth.takeover.read",
         ],
     },
     {

@@ -6,6 +6,7 @@ import { SYSTEMS } from "../../components/systems";
 import { configErrorOf } from "../harness";
 import { DIALS, DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
 import { runSystem } from "../fixtures/system";
+import { readTakeover } from "../fixtures/runningReleases";
 
 /** Runs a changed prod config and returns the ConfigError it must raise, after checking nothing was registered. */
 const configError = (change: (dials: DialsSection) => void, secrets = DIALS_SECRETS) =>
@@ -53,6 +54,8 @@ describe("dials config checks", () => {
                 },
             };
             clusters[cluster] = { ...clusters[cluster], adoptExisting: true, running };
+            // ...and the takeover list read by the migration report (test/config/takeover.test.ts).
+            readTakeover(dials);
             if (drained !== undefined) dials.workersDrained = drained;
         };
         for (const stack of ["stage", "prod"] as const) {

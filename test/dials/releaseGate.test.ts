@@ -5,6 +5,7 @@ import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { configErrorOf } from "../harness";
 import { runSystem } from "../fixtures/system";
+import { readTakeover } from "../fixtures/runningReleases";
 import { DIALS, DIALS_SECRETS, dialsSection, dialsValues } from "./fixtures";
 
 // `pulumi up` never rolls production back (issue 82): while the cluster's adoptExisting is on, the up refuses an image
@@ -14,7 +15,10 @@ import { DIALS, DIALS_SECRETS, dialsSection, dialsValues } from "./fixtures";
 const CLUSTER = "cern-paas";
 const NS = "cms-dials-prod";
 
-/** Production taken over, its workers drained, with `running` recorded under clusters.cern-paas.running.dials. */
+/**
+ * Production taken over, its workers drained and its takeover list read (test/config/takeover.test.ts), with `running`
+ * recorded under clusters.cern-paas.running.dials.
+ */
 const takeover = (running?: (tag: string) => Record<string, string>) => (values: Record<string, unknown>) => {
     const dials = dialsSection(values);
     const clusters = values.clusters as Record<string, Record<string, unknown>>;
@@ -25,6 +29,7 @@ const takeover = (running?: (tag: string) => Record<string, string>) => (values:
         ...(running ? { running: { dials: running(tag) } } : {}),
     };
     dials.workersDrained = true;
+    readTakeover(dials);
 };
 
 /** What an operator reads today: the release of each image DIALS runs (Redis and nginx by their version labels). */
