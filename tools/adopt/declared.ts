@@ -74,6 +74,11 @@ export function checkTakeover(input: {
     list: TakeoverList | undefined;
     live: readonly KubeObject[];
     program: readonly KubeObject[];
+    /**
+     * StatefulSets deleted with `--cascade=orphan` whose pods run on until the up makes the program's (the report's
+     * own StatefulSet takeover, ./immutable.ts), by `<namespace>/StatefulSet/<name>`: an adopted one still runs.
+     */
+    orphaned?: ReadonlySet<string>;
 }): TakeoverCheck {
     const { cluster, system, list, live, program } = input;
     const objects = list?.objects ?? {};
@@ -135,10 +140,15 @@ export function checkTakeover(input: {
     }
     for (const id of Object.keys(objects)
         .filter((i) => !seen.has(i))
-        .sort())
+        .sort()) {
+        if (input.orphaned?.has(id) && objects[id] === "adopt") {
+            decided.push({ id, decision: { do: "adopt" } });
+            continue;
+        }
         problems.push(
             `${key(id)} is listed, but nothing of that kind and name runs on cluster ${cluster}: remove the entry, or check that ${system}.cluster is the cluster that runs it`,
         );
+    }
     const digest = takeoverDigest(list);
     const recorded = problems.length === 0 && list?.read !== digest;
     return {

@@ -123,7 +123,8 @@ export async function inspectCluster(
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
     const shared = sharedClaims(livePvcs);
     const absent = await absentNamespaces(objects, namespaces, api, concurrency);
-    const takeovers = takeoverChecks(cluster, desired, live, systemOfNamespace, absent, options);
+    const orphaned = await orphanedStatefulSets(live, options, systemOfNamespace, api);
+    const takeovers = takeoverChecks(cluster, desired, live, systemOfNamespace, absent, options, orphaned);
     // What the lists say the program's workloads replace: the pairs whose data and pods are handed over.
     const replacements = declaredReplacements(takeovers, live);
     const doubles: Double[] = objects.flatMap((program) =>
@@ -285,6 +286,38 @@ export async function inspectCluster(
 }
 
 /**
+ * The StatefulSets a list names that are gone while their pods run on, unowned (deleted with `--cascade=orphan`, as
+ * the report's StatefulSet takeover asks right before the up), by `<namespace>/StatefulSet/<name>`. Pods are read
+ * only in a namespace where a listed StatefulSet is absent.
+ */
+async function orphanedStatefulSets(
+    live: readonly KubeObject[],
+    options: InspectOptions,
+    systemOfNamespace: ReadonlyMap<string, string>,
+    api: ClusterApi,
+): Promise<Set<string>> {
+    const present = new Set(live.map(listId));
+    const missing = Object.entries(options.lists).flatMap(([system, list]) =>
+        Object.keys(list?.objects ?? {}).filter(
+            (id) =>
+                id.split("/")[1] === "StatefulSet" &&
+                !present.has(id) &&
+                systemOfNamespace.get(id.split("/")[0]) === system,
+        ),
+    );
+    const out = new Set<string>();
+    for (const ns of new Set(missing.map((id) => id.split("/")[0])))
+        for (const pod of await api.list("v1", "Pod", ns)) {
+            const name = ((pod.metadata.labels ?? {}) as Record<string, string>)[
+                "statefulset.kubernetes.io/pod-name"
+            ];
+            const owned = ((pod.metadata.ownerReferences as unknown[] | undefined) ?? []).length > 0;
+            if (name && !owned) out.add(`${ns}/StatefulSet/${name.replace(/-\d+$/, "")}`);
+        }
+    return out;
+}
+
+/**
  * Each system's takeover list against the live objects of its namespaces (the ones the cluster did not make), and
  * every namespace of it the up would fail in (absent, and not the program's to create).
  */
@@ -295,6 +328,7 @@ function takeoverChecks(
     systemOfNamespace: ReadonlyMap<string, string>,
     absent: ReadonlySet<string>,
     options: InspectOptions,
+    orphaned: ReadonlySet<string>,
 ): TakeoverCheck[] {
     const systems = [...new Set(systemOfNamespace.values())].sort();
     return systems.map((system) => {
@@ -318,6 +352,7 @@ function takeoverChecks(
                 (o) => systemOfNamespace.get(o.metadata.namespace ?? "") === system && !clusterMade(o),
             ),
             program: [...mine, ...made],
+            orphaned,
         });
         for (const ns of [...absent].filter((n) => systemOfNamespace.get(n) === system).sort())
             check.problems.push(

@@ -374,6 +374,52 @@ const entryId = fc
     })
     .map((t) => `${t.ns}/${t.kind}/${t.name}`);
 
+describe("adopt: a StatefulSet handed over by an orphan delete", function () {
+    const set: KubeObject = {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "worker", namespace: "shop" },
+        spec: {
+            selector: { matchLabels: { app: "worker" } },
+            template: { metadata: { labels: { app: "worker" } } },
+        },
+    };
+    const pod = (owned: boolean): KubeObject => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: {
+            name: "worker-0",
+            namespace: "shop",
+            labels: { app: "worker", "statefulset.kubernetes.io/pod-name": "worker-0" },
+            ...(owned ? { ownerReferences: [{ kind: "StatefulSet", name: "worker", uid: "u" }] } : {}),
+        },
+    });
+    const list: TakeoverList = { objects: { "shop/StatefulSet/worker": "adopt" } };
+    const run = (live: KubeObject[]) =>
+        inspectCluster(
+            "c",
+            [{ cluster: "c", system: "shop", object: set }],
+            new FakeCluster(live),
+            8,
+            new Map(),
+            {
+                stack: "prod",
+                lists: { shop: list },
+            },
+        );
+
+    it("its orphaned pods still run it: the adopted entry stands; with no pod left, or only pods of another owner, it is listed and absent", async () => {
+        assert.deepEqual((await run([pod(false)])).takeovers[0].problems, []);
+        for (const live of [[], [pod(true)]])
+            assert.deepEqual(
+                (await run(live)).takeovers[0].problems
+                    .filter((p) => p.includes(" is listed"))
+                    .map((p) => p.split(" is listed")[0]),
+                ['shop.takeover.objects["shop/StatefulSet/worker"]'],
+            );
+    });
+});
+
 describe("adopt: the takeover rule, generated", function () {
     it("problems are exactly the unlisted live objects, the listed and absent entries, and the bad adoptions and replacements", () => {
         fc.assert(
