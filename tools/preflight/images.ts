@@ -16,7 +16,9 @@ type PodSpec = {
 
 /** The pod spec of a workload kind, wherever the kind keeps it (a Job's too: its images run as well). */
 function workloadPodSpec(o: KubeObject): PodSpec | undefined {
-    return [...WORKLOAD_KINDS, "Job", "Pod"].includes(o.kind) ? (podSpecOf(o) as PodSpec | undefined) : undefined;
+    return [...WORKLOAD_KINDS, "Job", "Pod"].includes(o.kind)
+        ? (podSpecOf(o) as PodSpec | undefined)
+        : undefined;
 }
 
 /**
