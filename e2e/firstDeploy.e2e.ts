@@ -6,6 +6,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { KubeObject, at, objectId } from "../tools/adopt/model";
+import { parse } from "yaml";
 import { Report } from "../tools/adopt/report";
 import { blocksUp, imageChanges } from "../tools/adopt/imageChanges";
 import { readStackFile } from "../tools/plan/stackfile";
@@ -589,6 +590,49 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
             assert.ok(written.length > 0, "no live ConfigMap was adopted");
             log(
                 `adopted ConfigMaps: ${written.length} keys as planned, ${kept.length} live keys kept (${kept.join(", ") || "none"})`,
+            );
+        });
+
+        it("what the takeover list leaves running keeps its plugins.yaml entries: hook still calls each external plugin left running, at its live endpoint", function () {
+            if (stopped) this.skip();
+            assert.ok(steps.length > 0, "the up step did not run");
+            const leftServices = new Set(
+                report.takeovers.flatMap((t) =>
+                    t.decided
+                        .filter((d) => d.decision.do === "leave" && d.id.split("/")[1] === "Service")
+                        .map((d) => d.id),
+                ),
+            );
+            type Entry = { name: string; endpoint?: string };
+            const plugins = (text: unknown) =>
+                ((parse(String(text ?? "")) ?? {}) as { external_plugins?: Record<string, Entry[]> })
+                    .external_plugins ?? {};
+            const called: string[] = [];
+            const lost: string[] = [];
+            for (const live of PROVED)
+                for (const o of liveObjects(live).filter(
+                    (x) => x.kind === "ConfigMap" && at(x, "data", "plugins.yaml"),
+                )) {
+                    const ns = o.metadata.namespace ?? "";
+                    const server = JSON.parse(
+                        kubectl.ok(["get", "configmap", o.metadata.name, "-n", ns, "-o", "json"]),
+                    ) as { data?: Record<string, string> };
+                    const after = plugins(server.data?.["plugins.yaml"]);
+                    for (const [repo, entries] of Object.entries(plugins(at(o, "data", "plugins.yaml"))))
+                        for (const e of entries) {
+                            const host = new URL(e.endpoint ?? `http://${e.name}`).hostname;
+                            if (!leftServices.has(`${ns}/Service/${host}`)) continue;
+                            const still = (after[repo] ?? []).some(
+                                (a) => a.name === e.name && a.endpoint === e.endpoint,
+                            );
+                            (still ? called : lost).push(`${repo} ${e.name} ${e.endpoint ?? ""}`);
+                        }
+                }
+            assert.deepEqual(lost, []);
+            // Today's Prow leaves coverage, phased, referee and test-subset running (test/fixtures/live/takeovers.ts).
+            if (PROVED.includes(PROW_TODAY)) assert.equal(called.length, 5, called.join("\n"));
+            log(
+                `external plugins left running, still in plugins.yaml after the up: ${called.join(", ") || "none"}`,
             );
         });
 

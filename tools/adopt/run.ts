@@ -22,6 +22,7 @@ import { DesiredObject, Finding, KubeObject, Unreachable, at, namespacedName, ob
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
 import { placementChecks } from "./placement";
 import { quotaChecks } from "./quota";
+import { droppedPluginEntries } from "./keptPlugins";
 import { TakeoverCheck, checkTakeover, declaredReplacements, decisionFor, listId } from "./declared";
 import type { TakeoverList } from "../../components/config/takeover";
 import { cutFlows } from "./flows";
@@ -354,6 +355,8 @@ function takeoverChecks(
             program: [...mine, ...made],
             orphaned,
         });
+        // What is left running keeps the entries live configuration gives it (./keptPlugins).
+        check.problems.push(...droppedPluginEntries(check, live, mine));
         for (const ns of [...absent].filter((n) => systemOfNamespace.get(n) === system).sort())
             check.problems.push(
                 `namespace ${ns} does not exist on cluster ${cluster} and the program does not create it: the up would fail on its first object (check ${system}.cluster, or have the cluster setup create it)`,

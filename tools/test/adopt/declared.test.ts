@@ -15,7 +15,7 @@ import { DIALS_TODAY } from "../../../test/fixtures/live/dialsToday";
 import { PACKIT_LIVE } from "../../../test/fixtures/live/packit";
 import { PACKIT_TODAY } from "../../../test/fixtures/live/packitToday";
 import { THOTH_LIVE } from "../../../test/fixtures/live/thoth";
-import { FIRST_DEPLOY_FIXES } from "../../../test/fixtures/live/fixes";
+import { FIRST_DEPLOY_FIXES, prowDocumentsCompared } from "../../../test/fixtures/live/fixes";
 import { inNamespaces, systemObjects } from "../../../test/fixtures/live/program";
 import { declaredTakeover, withTakeoverList } from "../../../test/fixtures/live/takeovers";
 
@@ -373,6 +373,52 @@ const entryId = fc
         name: fc.constantFrom(...NAMES),
     })
     .map((t) => `${t.ns}/${t.kind}/${t.name}`);
+
+describe("adopt: what is left running keeps its plugins.yaml entries", function () {
+    this.timeout(300_000);
+
+    /** The program over today's Prow: with the first-deploy fixes, or with only the documents attested. */
+    const program = (keep: boolean) =>
+        systemObjects(
+            "prod",
+            "prow",
+            (values) => {
+                (keep ? FIRST_DEPLOY_FIXES[PROW_TODAY.layout].edit : prowDocumentsCompared)(values);
+                withTakeoverList(values, PROW_TODAY);
+            },
+            [],
+        ).then((d) => inNamespaces(d, namespacesOf(PROW_TODAY)));
+
+    it("today's external plugins, left running: the program's document dropping them blocks, one line per entry at its repository's key; kept as live configuration has them, nothing blocks", async () => {
+        const dropped = (await liveReport("ibmcloud-prow", PROW_TODAY, await program(false))).takeovers[0]
+            .problems;
+        const entries = dropped
+            .filter((p) => p.includes("the up would drop external plugin"))
+            .map((p) => /drop external plugin (\S+) of (\S+) /.exec(p)!.slice(1, 3).join(" of "));
+        assert.deepEqual(entries.sort(), [
+            "coverage of kubevirt/ci-health",
+            "coverage of kubevirt/project-infra",
+            "phased of kubevirt/kubevirt",
+            "referee of kubevirt/kubevirt",
+            "test-subset of kubevirt/kubevirt",
+        ]);
+        assert.ok(
+            dropped.some((p) =>
+                p.includes(
+                    'prow.documents.plugins.external_plugins["kubevirt/project-infra"], beside the program\'s entries of kubevirt/project-infra (rehearse)',
+                ),
+            ),
+            dropped.join("\n"),
+        );
+        // The program's own plugins (needs-rebase, cherrypicker, rehearse) are not left running: not asked for.
+        assert.ok(
+            !dropped.some((p) => / plugin (needs-rebase|cherrypicker|release-blocker|rehearse) /.test(p)),
+        );
+        const kept = (await liveReport("ibmcloud-prow", PROW_TODAY, await program(true))).takeovers[0]
+            .problems;
+        assert.deepEqual(kept, []);
+    });
+});
 
 describe("adopt: a StatefulSet handed over by an orphan delete", function () {
     const set: KubeObject = {
