@@ -607,6 +607,15 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
             const plugins = (text: unknown) =>
                 ((parse(String(text ?? "")) ?? {}) as { external_plugins?: Record<string, Entry[]> })
                     .external_plugins ?? {};
+            // A plugin the program serves itself (its rehearse, at its own Service) is the program's entry, not one kept.
+            const programServices = new Set(
+                steps
+                    .filter((st) => st.type === "kubernetes:core/v1:Service")
+                    .map((st) => {
+                        const m = (st.inputs as { metadata: { name: string; namespace: string } }).metadata;
+                        return `${m.namespace}/${m.name}`;
+                    }),
+            );
             const called: string[] = [];
             const lost: string[] = [];
             for (const live of PROVED)
@@ -622,9 +631,14 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
                         for (const e of entries) {
                             const host = new URL(e.endpoint ?? `http://${e.name}`).hostname;
                             if (!leftServices.has(`${ns}/Service/${host}`)) continue;
-                            const still = (after[repo] ?? []).some(
-                                (a) => a.name === e.name && a.endpoint === e.endpoint,
+                            const same = (after[repo] ?? []).filter((a) => a.name === e.name);
+                            const programs = same.some((a) =>
+                                programServices.has(
+                                    `${ns}/${new URL(a.endpoint ?? `http://${a.name}`).hostname}`,
+                                ),
                             );
+                            if (programs) continue;
+                            const still = same.some((a) => a.endpoint === e.endpoint);
                             (still ? called : lost).push(`${repo} ${e.name} ${e.endpoint ?? ""}`);
                         }
                 }
