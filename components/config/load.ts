@@ -4,6 +4,7 @@ import type { Notice } from "./notices";
 import { ConfigError, ConfigProblem, PROJECT, STACK_FILE, segments } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { committedTier, otherStacks } from "./stacks";
+import { externalNameProblems } from "./externalNames";
 import { ConfigSource } from "./source";
 import { LoadOptions } from "./loadOptions";
 import { SecretSpec, SecretStore, StackTier, stackTier } from "./system";
@@ -133,6 +134,16 @@ function checkProgramConfig(
         }),
     );
     run(ownership({ ...program, ...common, systems, marks: identities.marks, found: [...problems] }));
+    run(
+        externalNameProblems({
+            stack,
+            systems,
+            sections: read.sections,
+            broken: read.read.flatMap((r) => r.broken),
+            openstack: source.keys().includes("openstack") ? source.getValue("openstack") : undefined,
+            otherStacks: others,
+        }),
+    );
     run(retiredSecrets(source, read.read));
     const wanted = run(
         secrets(source, { ...options, systems, read: read.read, placements, clusters, openstack }),

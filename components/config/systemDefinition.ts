@@ -6,6 +6,7 @@ import type { EvidenceTable } from "./evidenceVerdicts";
 import type { ImageUse } from "./unconfirmedImage";
 import type { KindedNotice } from "./notices";
 import { Claim } from "./ownership";
+import type { ExternalName, ExternalNameContext } from "./externalNames";
 import {
     CheckResult,
     ContextOf,
@@ -65,6 +66,8 @@ export interface SystemDefinition<
     namespaces(config: C): NamespaceClaim[];
     /** Hosts its Routes and Ingresses serve (one `*` for derived ones), checked against the cluster's `hosts`. */
     hosts(config: C): Claim[];
+    /** Names it writes outside its namespaces (a bucket, a keypair), each one stack's: compared with the other stacks'. */
+    externalNames?(config: C, context: ExternalNameContext): ExternalName[];
     /** Cluster-scoped objects it creates (`Kind/name`) with the setting that stops each, checked against grants. */
     clusterScoped(config: C): Claim[];
     /** Secrets this configuration needs. */

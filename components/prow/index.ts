@@ -45,6 +45,15 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
             key: `prow.ingress.routes.${route}.host`,
             settable: true,
         })),
+    // The bucket of job artifacts, tide history and status (GCS names are global): one stack's.
+    externalNames: (config) => [
+        {
+            key: config.bucket !== undefined ? "prow.bucket" : "prow.environment",
+            what: "GCS bucket",
+            scope: "gcs",
+            name: environmentOf(config).bucket,
+        },
+    ],
     clusterScoped: (config) =>
         environmentOf(config).manageCrd
             ? [
