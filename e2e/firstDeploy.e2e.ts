@@ -6,8 +6,8 @@ import * as path from "path";
 import { promisify } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { KubeObject, at, objectId } from "../tools/adopt/model";
-import { parse } from "yaml";
 import { Report } from "../tools/adopt/report";
+import { PLUGINS, externalPlugins, pluginService, servicesLeftRunning } from "../tools/adopt/keptPlugins";
 import { blocksUp, imageChanges } from "../tools/adopt/imageChanges";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
@@ -596,17 +596,7 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
         it("what the takeover list leaves running keeps its plugins.yaml entries: hook still calls each external plugin left running, at its live endpoint", function () {
             if (stopped) this.skip();
             assert.ok(steps.length > 0, "the up step did not run");
-            const leftServices = new Set(
-                report.takeovers.flatMap((t) =>
-                    t.decided
-                        .filter((d) => d.decision.do === "leave" && d.id.split("/")[1] === "Service")
-                        .map((d) => d.id),
-                ),
-            );
-            type Entry = { name: string; endpoint?: string };
-            const plugins = (text: unknown) =>
-                ((parse(String(text ?? "")) ?? {}) as { external_plugins?: Record<string, Entry[]> })
-                    .external_plugins ?? {};
+            const leftServices = servicesLeftRunning(report.takeovers);
             // A plugin the program serves itself (its rehearse, at its own Service) is the program's entry, not one kept.
             const programServices = new Set(
                 steps
@@ -620,24 +610,18 @@ for (const { title, cluster: CLUSTER_NAME, proved: PROVED, rollsBack: ROLLS_BACK
             const lost: string[] = [];
             for (const live of PROVED)
                 for (const o of liveObjects(live).filter(
-                    (x) => x.kind === "ConfigMap" && at(x, "data", "plugins.yaml"),
+                    (x) => x.kind === "ConfigMap" && at(x, "data", PLUGINS),
                 )) {
                     const ns = o.metadata.namespace ?? "";
                     const server = JSON.parse(
                         kubectl.ok(["get", "configmap", o.metadata.name, "-n", ns, "-o", "json"]),
                     ) as { data?: Record<string, string> };
-                    const after = plugins(server.data?.["plugins.yaml"]);
-                    for (const [repo, entries] of Object.entries(plugins(at(o, "data", "plugins.yaml"))))
+                    const after = externalPlugins(server.data?.[PLUGINS]);
+                    for (const [repo, entries] of Object.entries(externalPlugins(at(o, "data", PLUGINS))))
                         for (const e of entries) {
-                            const host = new URL(e.endpoint ?? `http://${e.name}`).hostname;
-                            if (!leftServices.has(`${ns}/Service/${host}`)) continue;
+                            if (!leftServices.has(pluginService(e, ns) ?? "")) continue;
                             const same = (after[repo] ?? []).filter((a) => a.name === e.name);
-                            const programs = same.some((a) =>
-                                programServices.has(
-                                    `${ns}/${new URL(a.endpoint ?? `http://${a.name}`).hostname}`,
-                                ),
-                            );
-                            if (programs) continue;
+                            if (same.some((a) => programServices.has(pluginService(a, ns) ?? ""))) continue;
                             const still = same.some((a) => a.endpoint === e.endpoint);
                             (still ? called : lost).push(`${repo} ${e.name} ${e.endpoint ?? ""}`);
                         }

@@ -37,9 +37,10 @@ function namesOf(
     sections: (def: SystemDefinition) => SectionBase | undefined,
     context: ExternalNameContext,
 ): ExternalName[] {
+    // Only a system that names any is read: another stack's other sections are not parsed.
     return systems.flatMap((def) => {
-        const section = sections(def);
-        return section?.enabled && def.externalNames ? def.externalNames(section, context) : [];
+        const section = def.externalNames ? sections(def) : undefined;
+        return section?.enabled ? def.externalNames!(section, context) : [];
     });
 }
 

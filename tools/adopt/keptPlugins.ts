@@ -9,15 +9,18 @@ import { KubeObject, at } from "./model";
 // plugin the takeover list leaves running would still run and never be called again. Each such entry must be in the
 // program's document as live configuration has it.
 
-interface Entry {
+/** One `external_plugins` entry of a plugins.yaml. */
+export interface Entry {
     name: string;
     endpoint?: string;
     events?: string[];
 }
 
-const PLUGINS = "plugins.yaml";
+/** The ConfigMap key that holds Prow's plugins document. */
+export const PLUGINS = "plugins.yaml";
 
-function externalPlugins(text: unknown): Record<string, Entry[]> {
+/** A plugins.yaml's `external_plugins`, by repository (none for a document that is not YAML). */
+export function externalPlugins(text: unknown): Record<string, Entry[]> {
     if (typeof text !== "string") return {};
     try {
         const doc = parse(text) as { external_plugins?: Record<string, Entry[]> } | null;
@@ -27,14 +30,26 @@ function externalPlugins(text: unknown): Record<string, Entry[]> {
     }
 }
 
-/** The Service an endpoint reaches from namespace `ns`: `<namespace>/<name>`. */
-function serviceOf(entry: Entry, ns: string): string | undefined {
+/** The Service an entry's endpoint reaches from namespace `ns`: `<namespace>/<name>`. */
+export function pluginService(entry: Entry, ns: string): string | undefined {
     try {
         const [name, namespace] = new URL(entry.endpoint ?? `http://${entry.name}`).hostname.split(".");
         return `${namespace ?? ns}/${name}`;
     } catch {
         return undefined;
     }
+}
+
+/** The Services the takeover lists leave running, as `<namespace>/<name>`. */
+export function servicesLeftRunning(checks: readonly TakeoverCheck[]): Set<string> {
+    return new Set(
+        checks
+            .flatMap((c) => c.decided)
+            .filter((d) => d.decision.do === "leave")
+            .map((d) => d.id.split("/"))
+            .filter(([, kind]) => kind === "Service")
+            .map(([ns, , name]) => `${ns}/${name}`),
+    );
 }
 
 /**
@@ -47,11 +62,7 @@ export function droppedPluginEntries(
     live: readonly KubeObject[],
     program: readonly KubeObject[],
 ): string[] {
-    const leftRunning = new Set(
-        check.decided
-            .filter((d) => d.decision.do === "leave" && d.id.split("/")[1] === "Service")
-            .map((d) => d.id),
-    );
+    const leftRunning = servicesLeftRunning([check]);
     const problems: string[] = [];
     for (const cm of live.filter((o) => o.kind === "ConfigMap" && at(o, "data", PLUGINS) !== undefined)) {
         const ns = cm.metadata.namespace ?? "";
@@ -63,9 +74,8 @@ export function droppedPluginEntries(
         const planned = externalPlugins(at(mine, "data", PLUGINS));
         for (const [repo, entries] of Object.entries(externalPlugins(at(cm, "data", PLUGINS))))
             for (const entry of entries) {
-                const service = serviceOf(entry, ns);
-                if (!service || !leftRunning.has(`${service.split("/")[0]}/Service/${service.split("/")[1]}`))
-                    continue;
+                const service = pluginService(entry, ns);
+                if (!service || !leftRunning.has(service)) continue;
                 // A plugin of the same name in the program's document is the program's own (its rehearse at its own
                 // Service): the program chose that endpoint.
                 const kept = (planned[repo] ?? []).some((p) => p.name === entry.name);
