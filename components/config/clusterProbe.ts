@@ -2,7 +2,9 @@ import { ClusterMarks, provenDistinct } from "./clusterIdentity";
 import { uidCommand } from "./clusterPin";
 import { ConfigError, ConfigProblem, STACK_FILE, fullKey, specSecretFix } from "./problems";
 import type { ClustersConfig } from "./program";
-import type { OtherStack } from "./stacks";
+import { OtherStack, sameClusterElsewhere } from "./stacks";
+import { ActsAs, accountNamespaces, accountProblems } from "./credentialAccounts";
+import { isLocalStack } from "./identity";
 import { kubeconfigSecret } from "./passes/secrets";
 
 // The engine's check, before anything is written, of which cluster each credential reaches: the live kube-system uid
@@ -14,6 +16,11 @@ export interface LiveIdentity {
     uid: string;
     /** OpenShift: spec.clusterID of ClusterVersion `version`, when the cluster has one. */
     clusterID?: string;
+    /**
+     * Whom the API server takes the credential for (SelfSubjectReview, after impersonation and exec plugins); unset
+     * where the server has no such API.
+     */
+    actsAs?: ActsAs;
 }
 
 /** Reads a live cluster's identity through a kubeconfig; rejects with a {@link ProbeError} when it cannot. */
@@ -62,7 +69,21 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
     );
     const uid = ns.metadata?.uid;
     if (!uid) throw new ProbeError("the kube-system namespace has no uid");
-    if (!openshift) return { uid };
+    const review = await within(
+        kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({
+            body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+        }),
+    ).catch((err: unknown) => {
+        // A server before Kubernetes 1.28 has no SelfSubjectReview: the offline reading of the credential stands.
+        if ([403, 404].includes((err as { code?: unknown }).code as number)) return undefined;
+        throw why(err);
+    });
+    const info = review?.status?.userInfo;
+    const actsAs = info
+        ? { users: info.username ? [info.username] : [], groups: info.groups ?? [] }
+        : undefined;
+    const base = actsAs ? { uid, actsAs } : { uid };
+    if (!openshift) return base;
     try {
         const cv = (await within(
             kc.makeApiClient(k8s.CustomObjectsApi).getClusterCustomObject({
@@ -73,10 +94,10 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
             }),
         )) as { spec?: { clusterID?: unknown } };
         const id = cv?.spec?.clusterID;
-        return typeof id === "string" && id !== "" ? { uid, clusterID: id } : { uid };
+        return typeof id === "string" && id !== "" ? { ...base, clusterID: id } : base;
     } catch (err) {
         // A cluster without ClusterVersion (not OpenShift 4, or no right to read it) says nothing more.
-        if ([403, 404].includes((err as { code?: unknown }).code as number)) return { uid };
+        if ([403, 404].includes((err as { code?: unknown }).code as number)) return base;
         throw why(err);
     }
 };
@@ -121,15 +142,27 @@ async function clusterProblems(
         return [
             {
                 key: fullKey(spec.key),
-                message: `could not be checked: reading the identity of the cluster it reaches (GET namespace kube-system) failed: ${reason}. The engine checks which cluster a credential reaches before anything is written, so nothing was; the credential needs read access to namespace kube-system`,
+                message: `could not be checked: reading the identity of the cluster it reaches (GET namespace kube-system, then a SelfSubjectReview of whom it acts as) failed: ${reason}. The engine checks which cluster a credential reaches, and as whom, before anything is written, so nothing was; the credential needs read access to namespace kube-system`,
                 fix: specSecretFix(spec),
             },
         ];
     }
+    const acting = live.actsAs
+        ? accountProblems(
+              cluster,
+              accountNamespaces(live.actsAs),
+              sameClusterElsewhere(
+                  input.otherStacks(),
+                  input.marks[cluster] ?? {},
+                  isLocalStack(input.stack),
+              ),
+              "reaches the API server as",
+          )
+        : [];
     const pin = entry?.identity;
     const ask = uidCommand(cluster, entry?.context);
-    if (pin === undefined) return unpinnedProblems(input, cluster, live, ask);
-    const problems: ConfigProblem[] = [];
+    if (pin === undefined) return [...unpinnedProblems(input, cluster, live, ask), ...acting];
+    const problems: ConfigProblem[] = [...acting];
     if (pin.uid.toLowerCase() !== live.uid.toLowerCase()) {
         problems.push({
             key: fullKey(`clusters.${cluster}.identity.uid`),

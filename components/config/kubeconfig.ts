@@ -6,6 +6,7 @@ import { yaml11Boolean } from "./checks";
 import { isMapping } from "./issues";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
+import { ActsAs, kubeconfigActsAs } from "./credentialAccounts";
 
 export { isMapping };
 
@@ -190,6 +191,8 @@ export interface KubeconfigIdentity {
     server: CanonicalServer;
     /** SHA-256 of each CA certificate of `certificate-authority-data`, in order; unset when the CA is the system's. */
     cas?: string[];
+    /** Whom the context's user says it acts as (token, client certificate, impersonation). */
+    actsAs: ActsAs;
 }
 
 /** A kubeconfig secret as the stack check reads it. */
@@ -386,13 +389,16 @@ function reachedCluster(config: KubeconfigShape, context: string | undefined): K
     if (canonical === undefined) {
         return `gives the cluster of context "${name.slice(0, 64)}" no https:// server`;
     }
+    const userName = isMapping(ctx.context) ? ctx.context.user : undefined;
+    const user = typeof userName === "string" ? namedEntry(config.users, userName) : undefined;
+    const actsAs = kubeconfigActsAs(user?.user);
     const data = isMapping(found.cluster) ? found.cluster["certificate-authority-data"] : undefined;
-    if (data === undefined || data === null || data === "") return { server: canonical };
+    if (data === undefined || data === null || data === "") return { server: canonical, actsAs };
     const cas = caFingerprints(data);
     if (cas === undefined) {
         return `gives the cluster of context "${name.slice(0, 64)}" a certificate-authority-data that is not a base64 PEM certificate bundle (every block a certificate)`;
     }
-    return { server: canonical, cas };
+    return { server: canonical, cas, actsAs };
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;

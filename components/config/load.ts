@@ -133,7 +133,8 @@ function checkProgramConfig(
             placeholders: systemsInput.placeholders,
         }),
     );
-    run(ownership({ ...program, ...common, systems, marks: identities.marks, found: [...problems] }));
+    const { marks, accounts } = identities;
+    run(ownership({ ...program, ...common, systems, marks, accounts, found: [...problems] }));
     run(
         externalNameProblems({
             stack,

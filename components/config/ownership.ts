@@ -225,6 +225,11 @@ function grantProblems(input: OwnershipInput): {
                 const problem = grantProblem(input, cluster, kind, value, system);
                 if (problem) problems.push(problem);
                 else kept[kind][value] = system;
+                // Production's grant stands while it is refused for a shared value, so what its systems write
+                // there is not refused a second time at their own keys.
+                const shared = sharedGrantProblem(input, cluster, kind, value);
+                if (shared) problems.push(shared);
+                if (shared && !problem) kept[kind][value] = system;
             }
         }
         effective[cluster] = kept;
@@ -257,6 +262,28 @@ function grantProblem(
             `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes${owner.byApiServer === false ? `. The two entries are taken for one cluster because they do not both name an API server: if they are two clusters, name each one's (runbooks:clusters.${cluster}.apiServer, and ${owner.cluster}'s in Pulumi.${owner.stack}.yaml)` : ""}`,
         );
     return undefined;
+}
+
+/**
+ * A production grant that a non-production stack grants on the same cluster too: one value is one stack's, whichever
+ * file is wrong (a staging file copied over production's names every one of staging's). Refused until one grant goes;
+ * the other stack's value is never printed (it is this stack's own value here).
+ */
+function sharedGrantProblem(
+    input: OwnershipInput,
+    cluster: string,
+    kind: GrantKind,
+    value: string,
+): ConfigProblem | undefined {
+    if (!input.production) return undefined;
+    const other = (input.foreign[cluster] ?? []).find(
+        (f) => !f.production && Object.keys(f.grants[kind]).some((g) => OVERLAP[kind](g, value)),
+    );
+    if (!other) return undefined;
+    return {
+        key: fullKey(grantKey(cluster, kind, value)),
+        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${other.stack}" grants there too (Pulumi.${other.stack}.yaml): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects, so production writes nothing while both grant it. If it is production's, remove that stack's grant; else remove this one and give the system here a ${NOUN[kind]} of its own`,
+    };
 }
 
 /** A system whose grants are on another of the stack's clusters moves back there; nothing it writes here is granted. */

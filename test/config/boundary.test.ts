@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { tmpdir } from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
 import { Document, parseDocument } from "yaml";
 import { isProductionStack } from "../../components/config/identity";
 import { hostCovers, hostsOverlap } from "../../components/config/ownership";
@@ -193,6 +194,45 @@ describe("stack boundaries (#25)", function () {
                 'runbooks:clusters.psi.hosts["*-aicoe-prod-bots-2.apps.ocp4.prod.psi.redhat.com"]',
             ]);
             assertGrantFix(byKey, "psi", "aicoe-prod-bots-2", "thoth");
+        });
+
+        /** Stage's grants of one kind, by cluster, as stage's file writes them. */
+        const stageGrants = (kind: "namespaces" | "hosts") => {
+            const clusters = parseDocument(committed("stage")).toJS().config["runbooks:clusters"] as Record<
+                string,
+                Record<string, Record<string, string>>
+            >;
+            return Object.entries(clusters).flatMap(([cluster, e]) =>
+                Object.entries(e[kind] ?? {}).map(([value, system]) => ({ cluster, kind, value, system })),
+            );
+        };
+        const sharedKey = (g: { cluster: string; kind: string; value: string }) =>
+            `runbooks:clusters.${g.cluster}.${g.kind}${g.kind === "hosts" ? `["${g.value}"]` : `.${g.value}`}`;
+        const shared = (problems: ConfigProblem[]) =>
+            problems
+                .filter((p) => /, which stack "stage" grants there too/.test(p.message))
+                .map((p) => p.key);
+
+        it("a staging file copied over prod: every grant staging holds is refused at prod's own key", () => {
+            const text = committed("stage");
+            const problems = problemsIn("prod", parseStackText(text), checkoutOf("prod", text));
+            const expected = [...stageGrants("namespaces"), ...stageGrants("hosts")].map(sharedKey);
+            assert.deepEqual(shared(problems).sort(), expected.sort());
+            assert.deepEqual(printFaults(text, "prod", problems), []);
+        });
+
+        it("generated: prod granting any of stage's namespaces or hosts is refused exactly there", () => {
+            const all = [...stageGrants("namespaces"), ...stageGrants("hosts")];
+            fc.assert(
+                fc.property(fc.subarray(all, { minLength: 1, maxLength: 4 }), (added) => {
+                    const text = edited("prod", (d) => {
+                        for (const g of added) d.setIn(C("clusters", g.cluster, g.kind, g.value), g.system);
+                    });
+                    const problems = problemsIn("prod", parseStackText(text), checkoutOf("prod", text));
+                    assert.deepEqual(shared(problems).sort(), added.map(sharedKey).sort());
+                }),
+                { numRuns: 8 },
+            );
         });
 
         it("host patterns: '*' stays inside one label, and overlaps are found", () => {

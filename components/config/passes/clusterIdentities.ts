@@ -1,4 +1,5 @@
 import { ClusterMarks, writtenMarks } from "../clusterIdentity";
+import { accountNamespaces } from "../credentialAccounts";
 import { missingPinProblem, pinRequired, sharedLocalPinProblems } from "../clusterPin";
 import {
     KubeconfigIdentity,
@@ -26,6 +27,8 @@ import { kubeconfigSecret } from "./secrets";
 export interface ClusterIdentities {
     /** What is known of each cluster the stack writes to (by the stack's name for it). */
     marks: Record<string, ClusterMarks>;
+    /** Namespaces of the service accounts each cluster's credential says it acts as (credentialAccounts.ts). */
+    accounts: Record<string, string[]>;
     /** What the kubeconfig policy warns about in a kubeconfig it accepts (a TLS check off outside production). */
     warnings: KindedNotice[];
     /** Pins only the operator can supply: the offline plan lists them, a real run stops on them. */
@@ -49,7 +52,13 @@ export function clusterIdentities(
     input: ClusterIdentitiesInput,
 ): Passed<ClusterIdentities> {
     const problems: ConfigProblem[] = [];
-    const state: ClusterIdentities = { marks: {}, warnings: [], operatorValues: [], todo: [] };
+    const state: ClusterIdentities = {
+        marks: {},
+        accounts: {},
+        warnings: [],
+        operatorValues: [],
+        todo: [],
+    };
     for (const cluster of usedClusters(input.placements)) {
         const entry = input.clusters[cluster];
         const written = writtenMarks(entry);
@@ -79,6 +88,7 @@ export function clusterIdentities(
         problems.push(...contentProblems(cluster, reading));
         const reached = reading.identity;
         problems.push(...credentialMismatches(cluster, written, reached));
+        if (reached) state.accounts[cluster] = accountNamespaces(reached.actsAs);
         state.marks[cluster] = {
             server: reached?.server ?? written.server,
             ca: written.ca ?? reached?.cas?.[0],

@@ -10,6 +10,7 @@ import {
     ungrantedClashProblems,
 } from "../ownership";
 import { ConfigProblem } from "../problems";
+import { accountProblems } from "../credentialAccounts";
 import { ProgramSections } from "./programSections";
 import { OtherStack, sameClusterElsewhere } from "../stacks";
 import { SystemDefinition } from "../systemDefinition";
@@ -30,6 +31,8 @@ export interface OwnershipInput extends Pick<
     found: readonly ConfigProblem[];
     /** What is known of which cluster each entry is, from its credential (passes/clusterIdentities.ts). */
     marks?: Record<string, ClusterMarks>;
+    /** Namespaces of the service accounts each entry's credential acts as (passes/clusterIdentities.ts). */
+    accounts?: Record<string, string[]>;
     /** The other stack files of the checkout (read only when a whole stack is checked). */
     otherStacks: () => readonly OtherStack[];
 }
@@ -57,6 +60,13 @@ export function ownership(input: OwnershipInput): Passed<null> {
     // A key a system's own check already fixes is checked against the grants once that fix is made: two fixes
     // setting one key would leave the second one's value.
     const decided = new Set(input.found.map((p) => p.key));
+    const { stack } = input;
+    const foreign = Object.fromEntries(
+        Object.entries(input.clusters).map(([name, c]) => [
+            name,
+            sameClusterElsewhere(others, input.marks?.[name] ?? writtenMarks(c), isLocalStack(stack)),
+        ]),
+    );
     const owned = ownershipProblems({
         stack: input.stack,
         production: input.production,
@@ -77,18 +87,13 @@ export function ownership(input: OwnershipInput): Passed<null> {
             cluster: p.cluster,
             claims: claimsOf(p.system),
         })),
-        foreign: Object.fromEntries(
-            Object.entries(input.clusters).map(([name, c]) => [
-                name,
-                sameClusterElsewhere(
-                    others,
-                    input.marks?.[name] ?? writtenMarks(c),
-                    isLocalStack(input.stack),
-                ),
-            ]),
-        ),
+        foreign,
     });
-    return { state: null, problems: owned.filter((p) => !decided.has(p.key)) };
+    const acting = Object.entries(input.accounts ?? {}).flatMap(([cluster, namespaces]) =>
+        accountProblems(cluster, namespaces, foreign[cluster] ?? [], "acts as"),
+    );
+    // Whom a credential acts as is its own finding, beside whatever else is wrong with that secret.
+    return { state: null, problems: [...owned.filter((p) => !decided.has(p.key)), ...acting] };
 }
 
 /**
