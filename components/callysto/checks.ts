@@ -14,6 +14,7 @@ import {
     familyOf,
     terraformOf,
 } from "./securityRules";
+import { fqdnOf } from "./hosts";
 import { isKnownTestKey } from "./testKeys";
 import { playbookProblems } from "./upstream";
 
@@ -65,7 +66,7 @@ function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): C
 }
 
 function hostAdoptionProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
-    const fqdn = `${host.name}.${config.domain}`;
+    const fqdn = fqdnOf(host.name, config.domain);
     return [
         ...placeholderProblems(
             `hosts[${i}].adopt.instanceId`,

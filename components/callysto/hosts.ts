@@ -34,6 +34,11 @@ export interface ResolvedHost {
     quotas: Record<string, string>;
 }
 
+/** A host's name in the stack's domain: its server, port and DNS record name. */
+export function fqdnOf(name: string, domain: string): string {
+    return `${name}.${domain}`;
+}
+
 /** Designate names are absolute: a trailing dot. */
 export function absolute(name: string): string {
     return name.endsWith(".") ? name : `${name}.`;
@@ -50,7 +55,7 @@ function hostVolumes(config: CallystoSection, host: CheckedHost, fqdn: string): 
 }
 
 function resolveHost(config: CallystoSection, host: CheckedHost): ResolvedHost {
-    const fqdn = `${host.name}.${config.domain}`;
+    const fqdn = fqdnOf(host.name, config.domain);
     const volumes = hostVolumes(config, host, fqdn);
     return {
         name: host.name,
@@ -74,7 +79,7 @@ function resolveHost(config: CallystoSection, host: CheckedHost): ResolvedHost {
 function workstationHosts(config: CallystoSection): ResolvedHost[] {
     const ws = config.workstation;
     if (!ws?.create) return [];
-    const fqdn = `${ws.name}.${config.domain}`;
+    const fqdn = fqdnOf(ws.name, config.domain);
     return [
         {
             name: ws.name,

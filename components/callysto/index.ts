@@ -1,7 +1,7 @@
 import { defineSystem } from "../config/systemDefinition";
-import { openstackSchema } from "../config/program";
 import { Environment } from "./callysto";
 import { callystoCheck } from "./checks";
+import { callystoExternalNames } from "./externalNames";
 import { CallystoConfig, CallystoSection, callystoSchema } from "./config";
 import { callystoNotices } from "./notices";
 import { callystoSecrets } from "./secrets";
@@ -14,20 +14,7 @@ export const callysto = defineSystem<CallystoConfig, "openstack", CallystoSectio
     schema: callystoSchema,
     namespaces: () => [],
     hosts: () => [],
-    // The keypair the servers boot with, in the OpenStack project and region of the stack's `openstack` section.
-    externalNames: (config, { openstack }) => {
-        const o = openstackSchema.safeParse(openstack).data;
-        return o
-            ? [
-                  {
-                      key: "callysto.keypair.name",
-                      what: "OpenStack keypair",
-                      scope: `openstack ${o.authUrl.replace(/\/+$/, "").toLowerCase()} ${o.region} ${o.projectDomainName}/${o.projectName}`,
-                      name: config.keypair.name,
-                  },
-              ]
-            : [];
-    },
+    externalNames: callystoExternalNames,
     clusterScoped: () => [],
     secrets: callystoSecrets,
     check: (config, program) => callystoCheck(config, program.tier),

@@ -22,6 +22,13 @@ export interface ExternalName {
     /** Where the name is unique: a service, or a service and project (`openstack <auth URL> <domain>/<project>`). */
     scope: string;
     name: string;
+    /**
+     * An object-key prefix in a bucket (`data/ocp4-stage/`): case-sensitive, and taken when one stack's prefix lies in
+     * the other's.
+     */
+    prefix?: boolean;
+    /** Why two stacks must not share it, where it is not that one writes over the other's. */
+    why?: string;
 }
 
 /** What each system reads besides its section: the stack's `openstack` section, as written. */
@@ -30,6 +37,15 @@ export interface ExternalNameContext {
 }
 
 const normal = (name: string) => name.trim().replace(/\.$/, "").toLowerCase();
+const asPrefix = (name: string) => `${name.replace(/^\/+|\/+$/g, "").replace(/\/+/g, "/")}/`;
+
+/** Whether two names of one scope are one: as the service compares them, or key prefixes one within the other. */
+function clash(a: ExternalName, b: ExternalName): boolean {
+    if (a.scope !== b.scope || !!a.prefix !== !!b.prefix) return false;
+    if (!a.prefix) return normal(a.name) === normal(b.name);
+    const [x, y] = [asPrefix(a.name), asPrefix(b.name)];
+    return x.startsWith(y) || y.startsWith(x);
+}
 
 /** The external names the enabled, non-local `sections` write, per system. */
 function namesOf(
@@ -71,12 +87,22 @@ export function externalNameProblems(input: {
             },
             { openstack: other.values.openstack },
         );
-        const taken = new Set(theirs.map((n) => `${n.scope} ${normal(n.name)}`));
-        for (const n of mine.filter((x) => taken.has(`${x.scope} ${normal(x.name)}`)))
+        // One problem per key: a host's name may be its record and more.
+        const byKey = new Map<string, ExternalName[]>();
+        for (const n of mine.filter((x) => theirs.some((t) => clash(x, t))))
+            byKey.set(n.key, [...(byKey.get(n.key) ?? []), n]);
+        for (const [key, names] of byKey) {
+            const what = [...new Set(names.map((n) => n.what))];
+            const whats = what.length === 1 ? what[0] : `${what.slice(0, -1).join(", ")} and ${what.at(-1)}`;
+            const why =
+                names.find((n) => n.why)?.why ?? `two stacks writing one ${whats} write over each other's`;
+            const one = names.length === 1;
+            const article = /^[aeiou]/i.test(whats) ? "an" : "a";
             problems.push({
-                key: fullKey(n.key),
-                message: `names the ${n.what} that stack ${other.stack} writes: a name outside the stack's namespaces belongs to one stack, and two stacks writing one ${n.what} write over each other's. Give this stack a ${n.what} of its own`,
+                key: fullKey(key),
+                message: `names ${one ? `the ${whats}` : `${names.length} names (${whats})`} that stack ${other.stack} writes${names.some((n) => n.prefix) ? ", or one within or around it" : ""}: a name outside the stack's namespaces belongs to one stack, and ${why}. Give this stack ${one ? `${article} ${whats}` : "names"} of its own`,
             });
+        }
     }
     return { state: null, problems };
 }

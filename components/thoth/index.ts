@@ -2,6 +2,7 @@ import { sourcedImages } from "../shared/confirmedImages";
 import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
 import { NamespaceClaim } from "../config/system";
+import type { ExternalName } from "../config/externalNames";
 import { defineSystem } from "../config/systemDefinition";
 import { partNamespaces, thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
@@ -62,6 +63,27 @@ function clusterScoped(config: ThothConfig): Claim[] {
     }));
 }
 
+/**
+ * The object prefix the station writes in the Ceph bucket it shares with other deployments: thoth-storages keys every
+ * result under `<THOTH_CEPH_BUCKET_PREFIX>/<THOTH_DEPLOYMENT_NAME>/` (thoth-station/storages@00a5874:
+ * thoth/storages/result_base.py), so two stacks' prefixes must not lie one within the other.
+ */
+function externalNames(config: ThothConfig): ExternalName[] {
+    const shared = config.station?.modules?.shared;
+    if (!shared) return [];
+    const { host, bucket, prefix } = shared.ceph;
+    return [
+        {
+            key: "thoth.station.modules.shared.deploymentName",
+            what: "Ceph object prefix",
+            scope: `s3 ${host.replace(/\/+$/, "").toLowerCase()} ${bucket}`,
+            name: `${prefix}/${shared.deploymentName}`,
+            prefix: true,
+            why: "two stacks writing one prefix overwrite each other's results and read each other's as their own",
+        },
+    ];
+}
+
 /** Thoth-station: bots, ultrahooks, the station (namespaces, Dgraph, modules, verify) and the Zuul nodepool hookup. */
 export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     section: "thoth",
@@ -70,6 +92,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     schema: thothSchema,
     namespaces,
     hosts,
+    externalNames,
     clusterScoped,
     secrets: thothSecrets,
     retiredSecrets: thothRetiredSecrets,
