@@ -102,6 +102,68 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
     }
 };
 
+/** Of `namespaces`, those where a context's user may write something, and those the server could not answer for. */
+export type ReadWritable = (
+    kubeconfig: string,
+    context: string,
+    namespaces: readonly string[],
+) => Promise<{ writable: string[]; unknown: string[] }>;
+
+/** Verbs that change something (RBAC's, with `*`); `escalate`, `bind` and `impersonate` lead to changes. */
+const WRITE_VERBS = new Set([
+    "*",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "escalate",
+    "bind",
+    "impersonate",
+]);
+
+/**
+ * Reviews are created and answered, never stored: every authenticated user may create its own (system:basic-user), so
+ * they are no write.
+ */
+const REVIEWS = new Set([
+    "selfsubjectreviews",
+    "selfsubjectaccessreviews",
+    "selfsubjectrulesreviews",
+    "localsubjectaccessreviews",
+    "subjectaccessreviews",
+    "tokenreviews",
+]);
+
+/** Whether a rule lets its user change something. */
+export const ruleWrites = (r: { verbs: string[]; resources?: string[] }) =>
+    r.verbs.some((v) => WRITE_VERBS.has(v)) && (r.resources ?? ["*"]).some((res) => !REVIEWS.has(res));
+
+/** The real reader: a SelfSubjectRulesReview per namespace (what the user may do there, as the API server says). */
+export const readWritable: ReadWritable = async (kubeconfig, context, namespaces) => {
+    const k8s = await import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(kubeconfig);
+    kc.setCurrentContext(context);
+    const api = kc.makeApiClient(k8s.AuthorizationV1Api);
+    const out = { writable: [] as string[], unknown: [] as string[] };
+    for (const namespace of namespaces) {
+        const review = await api
+            .createSelfSubjectRulesReview({
+                body: {
+                    apiVersion: "authorization.k8s.io/v1",
+                    kind: "SelfSubjectRulesReview",
+                    spec: { namespace },
+                },
+            })
+            .catch(() => undefined);
+        const status = review?.status;
+        if (status?.resourceRules.some(ruleWrites)) out.writable.push(namespace);
+        else if (!status || status.incomplete) out.unknown.push(namespace);
+    }
+    return out;
+};
+
 export interface ProbeInput {
     stack?: string;
     clusters: ClustersConfig;
@@ -118,9 +180,15 @@ export interface ProbeInput {
 export async function verifyClusterIdentities(
     input: ProbeInput,
     read: ReadLiveIdentity = readLiveIdentity,
+    writable: ReadWritable = readWritable,
 ): Promise<void> {
     const problems = (
-        await Promise.all(input.used.map((cluster) => clusterProblems(input, cluster, read)))
+        await Promise.all(
+            input.used.map(async (cluster) => [
+                ...(await clusterProblems(input, cluster, read)),
+                ...(await readOnlyProblems(input, cluster, writable)),
+            ]),
+        )
     ).flat();
     if (problems.length > 0) throw new ConfigError(problems, input.stack);
 }
@@ -201,4 +269,48 @@ function unpinnedProblems(
         ];
     }
     return [];
+}
+
+/**
+ * A context the stack file declares read-only that may write in a namespace of this stack or of another stack on the
+ * cluster (SelfSubjectRulesReview), or whose rights the server cannot tell: its declaration is not true, so nothing is
+ * written. Another stack's namespace is not named.
+ */
+async function readOnlyProblems(
+    input: ProbeInput,
+    cluster: string,
+    writable: ReadWritable,
+): Promise<ConfigProblem[]> {
+    const entry = input.clusters[cluster];
+    const text = input.kubeconfig(cluster);
+    const contexts = entry?.readOnlyContexts ?? [];
+    if (text === undefined || contexts.length === 0) return [];
+    const own = Object.keys(entry?.namespaces ?? {});
+    const foreign = sameClusterElsewhere(
+        input.otherStacks(),
+        input.marks[cluster] ?? {},
+        isLocalStack(input.stack),
+    );
+    const owner = new Map<string, string>();
+    for (const f of foreign) for (const ns of Object.keys(f.grants.namespaces)) owner.set(ns, f.stack);
+    const namespaces = [...new Set([...own, ...owner.keys()])].sort();
+    const named = (ns: string) =>
+        own.includes(ns) ? `namespace "${ns}"` : `a namespace stack "${owner.get(ns)}" grants`;
+    const problems: ConfigProblem[] = [];
+    for (const [i, context] of contexts.entries()) {
+        const found = await writable(text, context, namespaces).catch(() => ({
+            writable: [],
+            unknown: namespaces,
+        }));
+        const says = [
+            ...found.writable.map((ns) => `may write in ${named(ns)}`),
+            ...found.unknown.map((ns) => `has rights the API server could not list in ${named(ns)}`),
+        ];
+        if (says.length === 0) continue;
+        problems.push({
+            key: fullKey(`clusters.${cluster}.readOnlyContexts[${i}]`),
+            message: `is declared read-only, but its user ${[...new Set(says)].join("; ")} (SelfSubjectRulesReview): a second credential in the secret is there to read, so nothing was written: bind its user to a role that only reads (get, list, watch), or remove the context from the kubeconfig and from this list`,
+        });
+    }
+    return problems;
 }

@@ -75,6 +75,8 @@ export interface KubeconfigPolicy {
     proxyUrl?: string;
     /** `clusters.<name>.tlsServerName`: the `tls-server-name` reviewed for this cluster's kubeconfig. */
     tlsServerName?: string;
+    /** `clusters.<name>.readOnlyContexts`: further contexts declared on the same cluster entry, each one that reads. */
+    readOnlyContexts?: readonly string[];
 }
 
 /** A reviewed cluster setting the kubeconfig holds without the review it needs. */
@@ -263,9 +265,11 @@ export function kubeconfigReading(
             ].join("; "),
         });
     }
-    const strays = strayEntries(config, context);
+    const strays = strayEntries(config, context, policy.readOnlyContexts);
+    const inUseEntry = inUse === undefined ? undefined : namedEntry(config.contexts, inUse);
+    if (inUseEntry) refused.push(...missingReadOnly(config, inUseEntry, policy));
     if (refused.length > 0) return rest({ problem: refused.join("; "), strays });
-    const reached = reachedCluster(config, context);
+    const reached = reachedCluster(config, context, policy.readOnlyContexts);
     if (typeof reached === "string") return rest({ problem: reached, strays });
     return rest({ identity: reached, strays });
 }
@@ -277,14 +281,57 @@ function contextInUse(config: KubeconfigShape, context: string | undefined): str
 }
 
 /**
- * Every entry the context in use does not need, and a second entry of one name (client-go keeps the last, these
+ * The contexts a secret may hold: the one in use, a second name for it (same cluster and user), and the read-only
+ * contexts the stack file declares on its cluster entry. What each user acts as is checked (credentialAccounts.ts).
+ */
+function keptContexts(
+    config: KubeconfigShape,
+    ctx: Record<string, unknown>,
+    readOnly: readonly string[] = [],
+): Record<string, unknown>[] {
+    const own = isMapping(ctx.context) ? ctx.context : {};
+    return config.contexts.filter((e): e is Record<string, unknown> => {
+        if (e === ctx) return true;
+        if (!isMapping(e) || !isMapping(e.context)) return false;
+        const c = e.context;
+        return (
+            c.cluster === own.cluster &&
+            (c.user === own.user || (typeof e.name === "string" && readOnly.includes(e.name)))
+        );
+    });
+}
+
+/** Declared read-only contexts the kubeconfig does not hold on the cluster entry of the context in use. */
+function missingReadOnly(
+    config: KubeconfigShape,
+    ctx: Record<string, unknown>,
+    policy: KubeconfigPolicy,
+): string[] {
+    const kept = keptContexts(config, ctx, policy.readOnlyContexts);
+    return (policy.readOnlyContexts ?? [])
+        .filter((name) => !kept.some((k) => k.name === name))
+        .map(
+            (name) =>
+                `has no context "${name.slice(0, 64)}" on the cluster entry of the context in use, which runbooks:clusters.${policy.cluster ?? "<cluster>"}.readOnlyContexts declares`,
+        );
+}
+
+/**
+ * Every entry no context on the cluster in use needs, and a second entry of one name (client-go keeps the last, these
  * checks the first). Empty when no context is in use: that is reported on its own.
  */
-function strayEntries(config: KubeconfigShape, context: string | undefined): string[] {
+function strayEntries(
+    config: KubeconfigShape,
+    context: string | undefined,
+    readOnly: readonly string[] | undefined,
+): string[] {
     const name = contextInUse(config, context);
     const ctx = name === undefined ? undefined : namedEntry(config.contexts, name);
     if (!ctx) return [];
-    const own = isMapping(ctx.context) ? ctx.context : {};
+    const kept = keptContexts(config, ctx, readOnly);
+    const refs = (field: "cluster" | "user") =>
+        new Set(kept.map((k) => (isMapping(k.context) ? k.context[field] : undefined)));
+    const [clusters, users] = [refs("cluster"), refs("user")];
     const strays: string[] = [];
     const check = (list: string, entries: unknown[], keep: (e: Record<string, unknown>) => boolean) => {
         const seen = new Set<unknown>();
@@ -295,14 +342,9 @@ function strayEntries(config: KubeconfigShape, context: string | undefined): str
             if (repeated || !isMapping(e) || !keep(e)) strays.push(entry(list, i, e));
         });
     };
-    check("contexts", config.contexts, (e) => {
-        if (e === ctx) return true;
-        // A second name for the context in use holds nothing of its own.
-        const c = isMapping(e.context) ? e.context : {};
-        return c.cluster === own.cluster && c.user === own.user;
-    });
-    check("clusters", config.clusters, (e) => e.name === own.cluster);
-    check("users", config.users, (e) => e.name === own.user);
+    check("contexts", config.contexts, (e) => kept.includes(e));
+    check("clusters", config.clusters, (e) => clusters.has(e.name));
+    check("users", config.users, (e) => users.has(e.name));
     return strays;
 }
 
@@ -374,7 +416,11 @@ function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
 }
 
 /** The identity of the cluster a context reaches, or why the kubeconfig names none a client could use. */
-function reachedCluster(config: KubeconfigShape, context: string | undefined): KubeconfigIdentity | string {
+function reachedCluster(
+    config: KubeconfigShape,
+    context: string | undefined,
+    readOnly: readonly string[] | undefined,
+): KubeconfigIdentity | string {
     const name = contextInUse(config, context);
     if (name === undefined) {
         return "names no current-context, and the stack's cluster entry names no context: set runbooks:clusters.<cluster>.context";
@@ -389,9 +435,16 @@ function reachedCluster(config: KubeconfigShape, context: string | undefined): K
     if (canonical === undefined) {
         return `gives the cluster of context "${name.slice(0, 64)}" no https:// server`;
     }
-    const userName = isMapping(ctx.context) ? ctx.context.user : undefined;
-    const user = typeof userName === "string" ? namedEntry(config.users, userName) : undefined;
-    const actsAs = kubeconfigActsAs(user?.user);
+    // Every user the secret holds: the one in use and a declared read-only one beside it.
+    const acting = keptContexts(config, ctx, readOnly).map((c) => {
+        const userName = isMapping(c.context) ? c.context.user : undefined;
+        const user = typeof userName === "string" ? namedEntry(config.users, userName) : undefined;
+        return kubeconfigActsAs(user?.user);
+    });
+    const actsAs = {
+        users: acting.flatMap((a) => a.users),
+        groups: acting.flatMap((a) => a.groups),
+    };
     const data = isMapping(found.cluster) ? found.cluster["certificate-authority-data"] : undefined;
     if (data === undefined || data === null || data === "") return { server: canonical, actsAs };
     const cas = caFingerprints(data);

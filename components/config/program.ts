@@ -79,6 +79,11 @@ export const clustersSchema = z.record(
             description: "kubeconfig context; the file's current context when unset.",
             example: "default/api-cluster:6443/admin",
         }),
+        readOnlyContexts: z.array(z.string().min(1)).optional().meta({
+            description:
+                "Further contexts the kubeconfig may hold on the same cluster entry as the context in use, each with a user of its own that only reads (a view for people and tools): every other context is refused, and `pulumi preview`/`up` stop while one of these may write in any namespace of the cluster's stacks (SelfSubjectRulesReview).",
+            example: '["viewer@psi"]',
+        }),
         description: z.string().optional().meta({
             description: "What the cluster is, for people reading the stack file.",
             example: "Red Hat PSI OpenShift 4",

@@ -3,6 +3,7 @@ import {
     LiveIdentity,
     ProbeError,
     ReadLiveIdentity,
+    ruleWrites,
     verifyClusterIdentities,
 } from "../../components/config/clusterProbe";
 import { ConfigError } from "../../components/config/problems";
@@ -95,5 +96,94 @@ describe("the engine's identity probe (issue 52 item 1)", () => {
         );
         // Control: a cluster nobody pins passes unpinned.
         assert.deepEqual(await problems({ uid: PINNED }, {}, prod), []);
+    });
+
+    describe("a declared read-only context (issue 85)", () => {
+        const prod = () => [
+            {
+                stack: "prod",
+                production: true,
+                clusters: [
+                    {
+                        name: "psi",
+                        marks: { server: "api.example.org:6443" },
+                        grants: { namespaces: { "prod-ns": "thoth" }, hosts: {}, clusterScoped: {} },
+                    },
+                ],
+                values: {},
+            },
+        ];
+        /** The run's problems when the server says the viewer may write in `writes` and cannot tell for `unknown`. */
+        const run = async (writes: string[], unknown: string[] = []) => {
+            const asked: string[][] = [];
+            try {
+                await verifyClusterIdentities(
+                    {
+                        stack: "stage",
+                        clusters: {
+                            psi: {
+                                ...cluster(),
+                                identity: { uid: PINNED },
+                                namespaces: { "stage-ns": "thoth" },
+                                readOnlyContexts: ["viewer"],
+                            },
+                        },
+                        used: ["psi"],
+                        marks: { psi: { server: "api.example.org:6443" } },
+                        kubeconfig: () => "kubeconfig text",
+                        otherStacks: prod,
+                    },
+                    reads({ uid: PINNED }),
+                    async (_k, context, namespaces) => {
+                        asked.push([context, ...namespaces]);
+                        return {
+                            writable: namespaces.filter((n) => writes.includes(n)),
+                            unknown: namespaces.filter((n) => unknown.includes(n)),
+                        };
+                    },
+                );
+                return { asked, problems: [] as string[] };
+            } catch (err) {
+                assert.ok(err instanceof ConfigError, String(err));
+                return { asked, problems: err.problems.map((p) => `${p.key}: ${p.message}`) };
+            }
+        };
+
+        it("a rule writes when it may change an object: not the reviews every user may create, nor get/list/watch", () => {
+            const rule = (verbs: string[], resources?: string[]) => ({ verbs, resources });
+            for (const r of [
+                rule(["get", "list", "watch"], ["pods", "configmaps"]),
+                rule(["create"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
+                rule(["create"], ["selfsubjectreviews"]),
+            ])
+                assert.equal(ruleWrites(r), false, JSON.stringify(r));
+            for (const r of [
+                rule(["create"], ["configmaps"]),
+                rule(["*"], ["*"]),
+                rule(["patch"]),
+                rule(["escalate", "bind"], ["roles"]),
+                rule(["create"], ["selfsubjectreviews", "secrets"]),
+            ])
+                assert.equal(ruleWrites(r), true, JSON.stringify(r));
+        });
+
+        it("one that only reads passes, asked about this stack's namespaces and those the cluster's other stacks grant", async () => {
+            const out = await run([]);
+            assert.deepEqual(out.problems, []);
+            assert.deepEqual(out.asked, [["viewer", "prod-ns", "stage-ns"]]);
+        });
+
+        it("one that may write, or whose rights the server cannot list, stops the run at its key, another stack's namespace unnamed", async () => {
+            const own = await run(["stage-ns"]);
+            assert.equal(own.problems.length, 1);
+            assert.match(
+                own.problems[0],
+                /^runbooks:clusters\.psi\.readOnlyContexts\[0\]: .*may write in namespace "stage-ns"/,
+            );
+            const theirs = await run(["prod-ns"], ["stage-ns"]);
+            assert.match(theirs.problems[0], /may write in a namespace stack "prod" grants/);
+            assert.match(theirs.problems[0], /could not list in namespace "stage-ns"/);
+            assert.ok(!theirs.problems[0].includes("prod-ns"));
+        });
     });
 });

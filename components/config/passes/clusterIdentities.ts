@@ -75,6 +75,7 @@ export function clusterIdentities(
                       credentialEnv: entry?.credentialEnv,
                       proxyUrl: entry?.proxyUrl,
                       tlsServerName: entry?.tlsServerName,
+                      readOnlyContexts: entry?.readOnlyContexts,
                       cluster,
                   });
         state.warnings.push(...reading.warnings.map((w) => notice("KUBECONFIG POLICY", `${spec.key}: ${w}`)));

@@ -8,6 +8,7 @@ import { OtherStack, sameClusterElsewhere } from "../../../components/config/sta
 import { TEST_CAS } from "../../fixtures/testCas";
 import { PROD, STAGE } from "../battery";
 import { PSI, assertBattery, refusalFaults, stackRun } from "./identityCases";
+import { stackValues } from "../../harness";
 
 // Issue 70, part 1: every credential a kubeconfig secret holds is checked, whichever context is current. The secret
 // holds the stack's one context, its cluster and its user, nothing else; no credential or trust is read from the
@@ -186,6 +187,92 @@ describe("issue 70, part 1: a kubeconfig secret holds the stack's own credential
                 return [...plans(stack as Stack, text(own())), ...plans(stack as Stack, text(d))];
             },
         );
+    });
+});
+
+describe("issue 85: a second read-only context on the same cluster, declared", function () {
+    this.timeout(600000);
+    /** psi's kubeconfig with a second context `name` for user `viewer`, on cluster entry `cluster`. */
+    const withViewer = (name: string, cluster = "c", user: Entry = { token: "sha256~viewer-token" }) => {
+        const d = own();
+        d.users.push({ name: "viewer", user });
+        if (cluster !== "c") d.clusters.push({ name: cluster, cluster: { server: PSI_URL } });
+        d.contexts.push({ name, context: { cluster, user: "viewer" } });
+        return d;
+    };
+    const declare = (names: string[]) => (v: Record<string, unknown>) => {
+        (v.clusters as Record<string, Entry>).psi.readOnlyContexts = names;
+    };
+
+    it("legitimate: declared at clusters.psi.readOnlyContexts, on the context in use's cluster entry, it plans", () => {
+        assertBattery(
+            "legitimate: declared viewer",
+            sample(fc.tuple(entryName, fc.constantFrom("stage", "prod"))),
+            ([n, stack]) => plans(stack as Stack, text(withViewer(n)), declare([n])),
+        );
+    });
+
+    it("undeclared, or declared on another cluster entry or absent: refused at the secret, naming it", () => {
+        assertBattery(
+            "read-only context refused",
+            sample(fc.tuple(entryName, fc.constantFrom("stage", "prod"))),
+            ([n, stack]) => {
+                const faults: string[] = [];
+                const undeclared = stackRun(stack as Stack, { psi: text(withViewer(n)) });
+                faults.push(
+                    ...refusedAt(undeclared, stack as Stack, "runbooks:kubeconfig-psi", [
+                        `("${n}")`,
+                        `("viewer")`,
+                    ]),
+                );
+                const declaredNot = (out: ReturnType<typeof stackRun>, what: string) =>
+                    out.problems.some(
+                        (q) =>
+                            q.key === "runbooks:kubeconfig-psi" &&
+                            q.message.includes(`has no context "${n}"`),
+                    )
+                        ? []
+                        : [
+                              `${what}: not refused at the secret as a declared context it lacks: ${out.message.slice(0, 300)}`,
+                          ];
+                faults.push(
+                    ...declaredNot(
+                        stackRun(stack as Stack, { psi: text(withViewer(n, "other")) }, declare([n])),
+                        "on another cluster entry",
+                    ),
+                    ...declaredNot(stackRun(stack as Stack, { psi: text(own()) }, declare([n])), "absent"),
+                );
+                return faults;
+            },
+        );
+    });
+
+    it("a declared viewer acting as another stack's service account is refused by whom it acts as", () => {
+        const jwt = (ns: string) =>
+            [
+                "e30",
+                Buffer.from(JSON.stringify({ sub: `system:serviceaccount:${ns}:viewer` })).toString(
+                    "base64url",
+                ),
+                "c2ln",
+            ].join(".");
+        const prodNs = Object.keys(
+            (stackValues("prod").clusters as Record<string, { namespaces: object }>).psi.namespaces,
+        )[0];
+        const out = stackRun(
+            "stage",
+            { psi: text(withViewer("view", "c", { token: jwt(prodNs) })) },
+            declare(["view"]),
+        );
+        const p = out.problems.filter((q) =>
+            /service account of a namespace that stack "prod" grants/.test(q.message),
+        );
+        assert.deepEqual(
+            p.map((q) => q.key),
+            ["runbooks:kubeconfig-psi"],
+            out.message,
+        );
+        assert.ok(!p[0].message.includes(prodNs));
     });
 });
 
