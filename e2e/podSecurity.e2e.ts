@@ -11,8 +11,8 @@ import {
     isObj,
     listAt,
     objectAt,
-    workflowPods,
-} from "../components/thoth/station/modules/argoPod";
+} from "../components/thoth/station/modules/argoWorkflow";
+import { workflowPods } from "../test/thoth/argoPod";
 import { planStack } from "../tools/plan/run";
 import { Kubectl } from "./kube";
 import { BIN, ROOT, kwokCluster, kwokKubeconfig } from "./localStack";
@@ -20,7 +20,7 @@ import { BIN, ROOT, kwokCluster, kwokKubeconfig } from "./localStack";
 // The platform's answer instead of a copy of it: the Pod Security Standards are what the API server's Pod Security
 // admission enforces, so every pod the program would run is created with dryRun=All in a namespace that enforces the
 // level the program claims for it, on a real kube-apiserver (kwok, 127.0.0.1). Only the API server is needed: the
-// offline plans give the pods, argoPod.ts the pods Argo would build from the plans' Workflows; no engine runs.
+// offline plans give the pods, test/thoth/argoPod.ts the pods Argo would build from the plans' Workflows; no engine runs.
 
 type Json = Record<string, unknown>;
 
@@ -84,7 +84,7 @@ function controllerOf(objects: readonly Json[], namespace: unknown): WorkflowCon
     return config && (parse(String(objectAt(config, "data").config)) as WorkflowControllerSettings);
 }
 
-/** The `--executor-image` the Argo controller of `namespace` puts into its pods (argoPod.ts leaves images out). */
+/** The `--executor-image` the Argo controller of `namespace` puts into its pods (test/thoth/argoPod.ts leaves images out). */
 function executorImage(objects: readonly Json[], namespace: string): string {
     for (const o of objects.filter((x) => x.kind === "Deployment" && metadataOf(x).namespace === namespace)) {
         const containers = listAt(objectAt(podTemplateOf(o) ?? {}, "spec"), "containers").filter(isObj);
@@ -153,7 +153,7 @@ function argoPods(
     level: string,
 ): PodCase[] {
     return workflowPods(o, settings).map((p) => {
-        // The program refuses such a template itself (argoPod.ts); here it would be a pod nobody could check.
+        // A pod no plan can show (a podSpecPatch made at run time) fails the e2e: nobody could check it.
         if (!p.pod) throw new Error(`${id} template ${p.template}: ${p.unknowable}`);
         const withImage = (c: unknown) => (isObj(c) && c.image === undefined ? { ...c, image } : c);
         return {

@@ -25,7 +25,7 @@ import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../shared/platform";
-import { WorkflowControllerSettings, keptFor } from "./argoPod";
+import { WorkflowControllerSettings, keptFor } from "./argoWorkflow";
 import { DefinitionError } from "../../../shared/errors";
 
 /**

@@ -14,7 +14,7 @@ import { containerSecurityContext, podSecurityContext } from "../../../shared/se
 import type { Platform } from "../../../shared/platform";
 import { mountedVolumes } from "../../../shared/volumes";
 import { thothApp } from "../../identity";
-import { WorkflowControllerSettings, keptFor, workflowPodViolations } from "./argoPod";
+import { keptFor } from "./argoWorkflow";
 import { StationReads } from "../stationEnv";
 
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
@@ -211,8 +211,6 @@ export interface PrescriptionsRefreshArgs extends SystemArgs<ThothSection, Kuber
     reads: StationReads;
     /** Account `argo` of the namespace's Argo install, which the Workflows run as. */
     account: AccountHandle;
-    /** The settings of the namespace's Argo controller, which builds the CronWorkflows' pods. */
-    controller: WorkflowControllerSettings;
 }
 
 /**
@@ -257,18 +255,6 @@ export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesCon
                 account: args.account,
             }),
         );
-        // Before anything is registered: a pod the restricted Pod Security Standard refuses never starts.
-        const refused = objects.flatMap((o) =>
-            workflowPodViolations(o, args.controller).map(
-                (v) => `CronWorkflow ${String(o.metadata.name)}: ${v}`,
-            ),
-        );
-        if (refused.length > 0) {
-            throw new pulumi.ResourceError(
-                `the pods Argo would build for these CronWorkflows break the restricted Pod Security Standard:\n${refused.map((r) => `  - ${r}`).join("\n")}`,
-                this,
-            );
-        }
         for (const object of objects) {
             new k8s.apiextensions.CustomResource(
                 this.childName(String(object.metadata.name)),

@@ -319,7 +319,6 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 image: this.#args.modules.images.prescriptionsRefresh,
                 reads: reads(namespace),
                 account: this.#backendArgo.workflowAccount,
-                controller: this.#backendArgo.settings,
             },
             this.child(),
         );
@@ -342,7 +341,6 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 namespaces: this.#namespaces,
                 namespaceResources: this.#args.env.namespaceResources,
                 prerequisites: this.#args.prerequisites,
-                controllers: Object.fromEntries(this.argo.map((a) => [a.namespace, a.settings])),
             },
             // Each rendered object waits for the Namespace it lands in and the prerequisites (see WorkflowCatalog).
             this.child(),

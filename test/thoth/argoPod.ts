@@ -1,4 +1,13 @@
-import { PodVolume, podVolume } from "../../../shared/volumes";
+import { PodVolume, podVolume } from "../../components/shared/volumes";
+import {
+    Json,
+    WorkflowControllerSettings,
+    clone,
+    isObj,
+    listAt,
+    objectAt,
+    workflowSpecOf,
+} from "../../components/thoth/station/modules/argoWorkflow";
 
 // The pod an Argo Workflows v2.12.5 controller builds for one template, derived from its rules as that release has
 // them: argoproj/argo-workflows@v2.12.5 (53f022c3f740b5a8636d74873462011702403e42), workflow/controller/
@@ -8,23 +17,8 @@ import { PodVolume, podVolume } from "../../../shared/volumes";
 // executeResource: a resource template's main container is the executor itself, and it gets no wait container),
 // workflow/controller/controller.go setWorkflowDefaults with workflow/util/merge.go MergeTo (the controller's
 // workflowDefaults fill what a Workflow leaves unset). Only what decides the pod's security is derived: containers,
-// their securityContext, ports and mounts, the pod's securityContext, host namespaces and volumes.
-
-/** A plain JSON object, and how the pod walkers here read one: a missing field is empty. */
-export type Json = Record<string, unknown>;
-
-export const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-export const objectAt = (o: Json, key: string): Json => (isObj(o[key]) ? o[key] : {});
-export const listAt = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? o[key] : []);
-
-/** A copy of plain objects and lists; anything else (an Output the program has not resolved) is kept as it is. */
-function clone<T>(v: T): T {
-    if (Array.isArray(v)) return v.map(clone) as T;
-    if (isObj(v) && Object.getPrototypeOf(v) === Object.prototype) {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) as T;
-    }
-    return v;
-}
+// their securityContext, ports and mounts, the pod's securityContext, host namespaces and volumes. The tests' oracle:
+// the program only restricts the containers (components/thoth/station/modules/argoWorkflow.ts).
 
 /**
  * The volumes the controller adds to a pod, with the names and sources it gives them (createVolumes,
@@ -40,31 +34,6 @@ const kubeConfigVolume = (kubeConfig: NonNullable<WorkflowControllerSettings["ku
     podVolume(kubeConfig.volumeName || "kubeconfig", { secret: { secretName: kubeConfig.secretName } });
 /** A volume or mount of the pod, as the plain JSON the pod here is built of. */
 const asJson = (value: object): Json => clone(value as Json);
-
-/** What of `workflow-controller-configmap`'s `config` shapes a workflow pod (config/config.go Config). */
-export interface WorkflowControllerSettings {
-    /** Unset: `docker` (config/config.go: "default is docker"; createVolumes' default branch). */
-    containerRuntimeExecutor?: string;
-    /** The executor containers' customisations: newExecContainer copies only its securityContext, args and resources. */
-    executor?: { securityContext?: Json; [field: string]: unknown };
-    /** A kubeconfig Secret mounted into the executor containers. */
-    kubeConfig?: { secretName?: string; volumeName?: string };
-    /** A Workflow object whose spec fills what each Workflow leaves unset. */
-    workflowDefaults?: { spec?: Json };
-}
-
-/** A Workflow's ttlStrategy that deletes it `seconds` after it finishes, whatever its outcome. */
-export function keptFor(seconds: number): Json {
-    return { secondsAfterCompletion: seconds, secondsAfterSuccess: seconds, secondsAfterFailure: seconds };
-}
-
-/** The Argo kinds whose templates become pods. */
-export const WORKFLOW_KINDS: readonly string[] = [
-    "Workflow",
-    "CronWorkflow",
-    "WorkflowTemplate",
-    "ClusterWorkflowTemplate",
-];
 
 /** The pod of one template of a Workflow-kind object, or why it cannot be known before the controller runs. */
 export interface TemplatePod {
@@ -89,12 +58,6 @@ function mergeUnder(defaults: unknown, target: unknown): unknown {
     const out: Json = clone(defaults);
     for (const [k, v] of Object.entries(target)) out[k] = mergeUnder(defaults[k], v);
     return out;
-}
-
-/** The WorkflowSpec of a Workflow-kind object (a CronWorkflow's `workflowSpec`). */
-function workflowSpecOf(object: Json): Json {
-    const spec = objectAt(object, "spec");
-    return object.kind === "CronWorkflow" ? objectAt(spec, "workflowSpec") : spec;
 }
 
 /** The pod of every container, script and resource template of `object`, as the controller would build each. */
@@ -344,24 +307,4 @@ export function workflowPodViolations(object: Json, settings: WorkflowController
             ? [`template ${p.template}: ${p.unknowable}`]
             : podProblems(p.pod!).map((v) => `template ${p.template}: ${v}`),
     );
-}
-
-/**
- * Gives every container a Workflow-kind object names (container and script templates, their sidecars and init
- * containers) what the restricted standard asks of a container and it leaves unset: no privilege escalation, no
- * capabilities. What a container sets itself is kept, so a template that asks for more still fails the check.
- */
-export function restrictContainers(object: Json, restricted: Json): void {
-    const spec = workflowSpecOf(object);
-    for (const tmpl of listAt(spec, "templates").filter(isObj)) {
-        const containers = [
-            tmpl.container,
-            tmpl.script,
-            ...listAt(tmpl, "sidecars"),
-            ...listAt(tmpl, "initContainers"),
-        ].filter(isObj);
-        for (const c of containers) {
-            c.securityContext = { ...clone(restricted), ...objectAt(c, "securityContext") };
-        }
-    }
 }
