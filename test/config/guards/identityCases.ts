@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { COMMITTED_STACKS, CommittedFiles } from "../../../components/config/identity";
@@ -119,7 +119,12 @@ export function stackRun(
 }
 
 let operatorRoot: string | undefined;
-const checkout = () => (operatorRoot ??= operatorCheckout());
+// The root afterAll hook removes scratch directories after every file (mocha runs files in parallel workers that keep
+// this module): a checkout made for an earlier file is made again, or every other stack would silently vanish.
+const checkout = () =>
+    operatorRoot !== undefined && existsSync(operatorRoot)
+        ? operatorRoot
+        : (operatorRoot = operatorCheckout());
 
 /** Every string value of a committed stack file's config (keys left out), at any depth. */
 function stringsOf(text: string): string[] {
