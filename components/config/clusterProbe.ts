@@ -193,6 +193,11 @@ export async function verifyClusterIdentities(
     if (problems.length > 0) throw new ConfigError(problems, input.stack);
 }
 
+/** The other committed stacks' entries on this cluster, by what the offline checks knew of it. */
+function foreignOn(input: ProbeInput, cluster: string) {
+    return sameClusterElsewhere(input.otherStacks(), input.marks[cluster] ?? {}, isLocalStack(input.stack));
+}
+
 async function clusterProblems(
     input: ProbeInput,
     cluster: string,
@@ -219,11 +224,7 @@ async function clusterProblems(
         ? accountProblems(
               cluster,
               accountNamespaces(live.actsAs),
-              sameClusterElsewhere(
-                  input.otherStacks(),
-                  input.marks[cluster] ?? {},
-                  isLocalStack(input.stack),
-              ),
+              foreignOn(input, cluster),
               "reaches the API server as",
           )
         : [];
@@ -286,11 +287,7 @@ async function readOnlyProblems(
     const contexts = entry?.readOnlyContexts ?? [];
     if (text === undefined || contexts.length === 0) return [];
     const own = Object.keys(entry?.namespaces ?? {});
-    const foreign = sameClusterElsewhere(
-        input.otherStacks(),
-        input.marks[cluster] ?? {},
-        isLocalStack(input.stack),
-    );
+    const foreign = foreignOn(input, cluster);
     const owner = new Map<string, string>();
     for (const f of foreign) for (const ns of Object.keys(f.grants.namespaces)) owner.set(ns, f.stack);
     const namespaces = [...new Set([...own, ...owner.keys()])].sort();
