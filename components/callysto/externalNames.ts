@@ -6,7 +6,7 @@ import { SecurityProfile, securityGroupName } from "./securityRules";
 
 // What Callysto names in the OpenStack project and the Designate service the stacks share, by the functions its
 // components name them with: the keypair the servers boot with, the zone and host records where the zone is ours, and
-// the security groups (Packer and the runbook's playbooks find a group by its name).
+// the security groups (Neutron allows two of one name, and then anything that names a group names either).
 
 export function callystoExternalNames(
     config: CallystoConfig,

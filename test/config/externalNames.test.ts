@@ -17,8 +17,11 @@ import { repoRoot } from "../../tools/root";
 
 type Values = Record<string, Record<string, unknown>>;
 
-/** The problems of the stage stack file edited by `edit` (nothing else of the checkout changed). */
-function stageProblems(edit: (v: Values) => void, stack = "stage", root?: string): ConfigProblem[] {
+/**
+ * The problems of a committed stack file (stage unless named) edited by `edit`, beside the checkout's other files (or
+ * those in `root`).
+ */
+function problemsOf(edit: (v: Values) => void, stack = "stage", root?: string): ConfigProblem[] {
     const file = readStackFile(stack);
     const values = structuredClone(file.values) as Values;
     edit(values);
@@ -47,11 +50,11 @@ describe("external names: one stack's", function () {
     this.timeout(120_000);
 
     it("the committed stage stack writes no name production writes", () => {
-        assert.deepEqual(owned(stageProblems(() => {})), []);
+        assert.deepEqual(owned(problemsOf(() => {})), []);
     });
 
     it("stage's Prow with production's GCS bucket is refused at prow.bucket, without production's bucket in the message", () => {
-        const problems = owned(stageProblems((v) => (v.prow.bucket = PROD_BUCKET)));
+        const problems = owned(problemsOf((v) => (v.prow.bucket = PROD_BUCKET)));
         assert.deepEqual(
             problems.map((p) => p.key),
             ["runbooks:prow.bucket"],
@@ -63,9 +66,7 @@ describe("external names: one stack's", function () {
 
     it("stage's Callysto with production's keypair, in any spelling, is refused at callysto.keypair.name", () => {
         for (const name of spellings(PROD_KEYPAIR)) {
-            const problems = owned(
-                stageProblems((v) => ((v.callysto.keypair as { name: string }).name = name)),
-            );
+            const problems = owned(problemsOf((v) => ((v.callysto.keypair as { name: string }).name = name)));
             assert.deepEqual(
                 problems.map((p) => p.key),
                 ["runbooks:callysto.keypair.name"],
@@ -84,7 +85,7 @@ describe("external names: one stack's", function () {
                 ),
                 (name) => {
                     const problems = owned(
-                        stageProblems((v) => ((v.callysto.keypair as { name: string }).name = name)),
+                        problemsOf((v) => ((v.callysto.keypair as { name: string }).name = name)),
                     );
                     const same = name.replace(/\.$/, "").toLowerCase() === PROD_KEYPAIR.toLowerCase();
                     assert.equal(problems.length, same ? 1 : 0, name);
@@ -96,7 +97,7 @@ describe("external names: one stack's", function () {
 
     it("legitimate: a bucket and keypair of stage's own plan", () => {
         const problems = owned(
-            stageProblems((v) => {
+            problemsOf((v) => {
                 v.prow.bucket = "stage-prow-artifacts";
                 (v.callysto.keypair as { name: string }).name = "callysto-dev-2";
             }),
@@ -106,7 +107,7 @@ describe("external names: one stack's", function () {
 
     it("a Callysto of another OpenStack project may use the same keypair name", () => {
         const problems = owned(
-            stageProblems((v) => {
+            problemsOf((v) => {
                 (v.callysto.keypair as { name: string }).name = PROD_KEYPAIR;
                 v.openstack.projectName = "callysto-staging";
             }),
@@ -123,7 +124,7 @@ describe("external names: one stack's", function () {
 
         it("Thoth: stage writing production's object prefix in the shared Ceph bucket is refused at deploymentName", () => {
             const theirs = shared(prod).deploymentName;
-            const problems = owned(stageProblems((v) => (shared(v).deploymentName = theirs)));
+            const problems = owned(problemsOf((v) => (shared(v).deploymentName = theirs)));
             assert.deepEqual(
                 problems.map((p) => p.key),
                 ["runbooks:thoth.station.modules.shared.deploymentName"],
@@ -141,7 +142,7 @@ describe("external names: one stack's", function () {
                     fc.constantFrom(theirs.deploymentName, mine.deploymentName, "ocp4-test-2", "ocp4"),
                     (prefix, name) => {
                         const problems = owned(
-                            stageProblems((v) => {
+                            problemsOf((v) => {
                                 shared(v).ceph.prefix = prefix;
                                 shared(v).deploymentName = name;
                             }),
@@ -156,7 +157,7 @@ describe("external names: one stack's", function () {
 
         it("Callysto: production asking for the Packer group stage makes is refused at packerSecurityGroup", () => {
             const problems = ownedBy("stage")(
-                stageProblems((v) => (v.callysto.packerSecurityGroup = true), "prod"),
+                problemsOf((v) => (v.callysto.packerSecurityGroup = true), "prod"),
             );
             assert.deepEqual(
                 problems.map((p) => p.key),
@@ -178,7 +179,7 @@ describe("external names: one stack's", function () {
                 writeFileSync(path.join(root, "Pulumi.prod.yaml"), doc.toString({ lineWidth: 0 }));
                 const hub = (stage.callysto.hosts as { name: string }[]).findIndex((h) => h.name === "hub");
                 const problems = ownedBy("prod")(
-                    stageProblems(
+                    problemsOf(
                         (v) => {
                             v.callysto.dns = ours;
                             v.callysto.domain = prod.callysto.domain;
