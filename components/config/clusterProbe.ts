@@ -102,12 +102,15 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
     }
 };
 
-/** Of `namespaces`, those where a context's user may write something, and those the server could not answer for. */
+/**
+ * Of `namespaces`, those where a context's user may write something and those the server could not answer for, and
+ * whom the server takes that user for (SelfSubjectReview; unset where it has no such API).
+ */
 export type ReadWritable = (
     kubeconfig: string,
     context: string,
     namespaces: readonly string[],
-) => Promise<{ writable: string[]; unknown: string[] }>;
+) => Promise<{ writable: string[]; unknown: string[]; actsAs?: ActsAs }>;
 
 /** Verbs that change something (RBAC's, with `*`); `escalate`, `bind` and `impersonate` lead to changes. */
 const WRITE_VERBS = new Set([
@@ -146,7 +149,16 @@ export const readWritable: ReadWritable = async (kubeconfig, context, namespaces
     kc.loadFromString(kubeconfig);
     kc.setCurrentContext(context);
     const api = kc.makeApiClient(k8s.AuthorizationV1Api);
-    const out = { writable: [] as string[], unknown: [] as string[] };
+    const out: Awaited<ReturnType<ReadWritable>> = { writable: [], unknown: [] };
+    const info = (
+        await kc
+            .makeApiClient(k8s.AuthenticationV1Api)
+            .createSelfSubjectReview({
+                body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+            })
+            .catch(() => undefined)
+    )?.status?.userInfo;
+    if (info) out.actsAs = { users: info.username ? [info.username] : [], groups: info.groups ?? [] };
     for (const namespace of namespaces) {
         const review = await api
             .createSelfSubjectRulesReview({
@@ -295,14 +307,18 @@ async function readOnlyProblems(
         own.includes(ns) ? `namespace "${ns}"` : `a namespace stack "${owner.get(ns)}" grants`;
     const problems: ConfigProblem[] = [];
     for (const [i, context] of contexts.entries()) {
-        const found = await writable(text, context, namespaces).catch(() => ({
-            writable: [],
-            unknown: namespaces,
-        }));
+        const found: Awaited<ReturnType<ReadWritable>> = await writable(text, context, namespaces).catch(
+            () => ({ writable: [], unknown: [...namespaces] }),
+        );
         const says = [
             ...found.writable.map((ns) => `may write in ${named(ns)}`),
             ...found.unknown.map((ns) => `has rights the API server could not list in ${named(ns)}`),
         ];
+        // Whom the server takes it for: an exec plugin's or OAuth credential says nothing offline.
+        if (found.actsAs) {
+            const how = `context "${context}" reaches the API server as`;
+            problems.push(...accountProblems(cluster, accountNamespaces(found.actsAs), foreign, how));
+        }
         if (says.length === 0) continue;
         problems.push({
             key: fullKey(`clusters.${cluster}.readOnlyContexts[${i}]`),

@@ -114,7 +114,11 @@ describe("the engine's identity probe (issue 52 item 1)", () => {
             },
         ];
         /** The run's problems when the server says the viewer may write in `writes` and cannot tell for `unknown`. */
-        const run = async (writes: string[], unknown: string[] = []) => {
+        const run = async (
+            writes: string[],
+            unknown: string[] = [],
+            actsAs?: { users: string[]; groups: string[] },
+        ) => {
             const asked: string[][] = [];
             try {
                 await verifyClusterIdentities(
@@ -139,6 +143,7 @@ describe("the engine's identity probe (issue 52 item 1)", () => {
                         return {
                             writable: namespaces.filter((n) => writes.includes(n)),
                             unknown: namespaces.filter((n) => unknown.includes(n)),
+                            ...(actsAs ? { actsAs } : {}),
                         };
                     },
                 );
@@ -171,6 +176,18 @@ describe("the engine's identity probe (issue 52 item 1)", () => {
             const out = await run([]);
             assert.deepEqual(out.problems, []);
             assert.deepEqual(out.asked, [["viewer", "prod-ns", "stage-ns"]]);
+        });
+
+        it("one the API server takes for another stack's service account stops the run at the secret, unnamed", async () => {
+            const theirs = await run([], [], { users: ["system:serviceaccount:prod-ns:viewer"], groups: [] });
+            assert.equal(theirs.problems.length, 1);
+            assert.match(
+                theirs.problems[0],
+                /^runbooks:kubeconfig-psi: context "viewer" reaches the API server as a service account of a namespace that stack "prod" grants/,
+            );
+            assert.ok(!theirs.problems[0].includes("prod-ns"));
+            const own = await run([], [], { users: ["system:serviceaccount:stage-ns:viewer"], groups: [] });
+            assert.deepEqual(own.problems, []);
         });
 
         it("one that may write, or whose rights the server cannot list, stops the run at its key, another stack's namespace unnamed", async () => {
