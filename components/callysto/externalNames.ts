@@ -1,5 +1,4 @@
-import type { ExternalName, ExternalNameContext } from "../config/externalNames";
-import { openstackSchema } from "../config/program";
+import { ExternalName, ExternalNameContext, endpoint } from "../config/externalNames";
 import { CallystoConfig } from "./config";
 import { fqdnOf } from "./hosts";
 import { SecurityProfile, securityGroupName } from "./securityRules";
@@ -10,11 +9,10 @@ import { SecurityProfile, securityGroupName } from "./securityRules";
 
 export function callystoExternalNames(
     config: CallystoConfig,
-    { openstack }: ExternalNameContext,
+    { openstack: o }: ExternalNameContext,
 ): ExternalName[] {
-    const o = openstackSchema.safeParse(openstack).data;
     if (!o) return [];
-    const cloud = `openstack ${o.authUrl.replace(/\/+$/, "").toLowerCase()}`;
+    const cloud = `openstack ${endpoint(o.authUrl)}`;
     const project = `${cloud} ${o.region} ${o.projectDomainName}/${o.projectName}`;
     const names: ExternalName[] = [
         {

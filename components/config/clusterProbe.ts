@@ -35,6 +35,20 @@ export class ProbeError extends Error {}
 
 const TIMEOUT_MS = 30_000;
 
+type ClientNode = typeof import("@kubernetes/client-node");
+
+/** Whom the API server takes a client's credential for (a SelfSubjectReview); undefined when it does not say. */
+async function selfReview(
+    k8s: ClientNode,
+    kc: InstanceType<ClientNode["KubeConfig"]>,
+): Promise<ActsAs | undefined> {
+    const review = await kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+    });
+    const info = review.status?.userInfo;
+    return info ? { users: info.username ? [info.username] : [], groups: info.groups ?? [] } : undefined;
+}
+
 /** The real probe, with @kubernetes/client-node (loaded only here: only an engine run reads a live cluster). */
 export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, openshift) => {
     const k8s = await import("@kubernetes/client-node");
@@ -69,19 +83,11 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
     );
     const uid = ns.metadata?.uid;
     if (!uid) throw new ProbeError("the kube-system namespace has no uid");
-    const review = await within(
-        kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({
-            body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
-        }),
-    ).catch((err: unknown) => {
+    const actsAs = await within(selfReview(k8s, kc)).catch((err: unknown) => {
         // A server before Kubernetes 1.28 has no SelfSubjectReview: the offline reading of the credential stands.
         if ([403, 404].includes((err as { code?: unknown }).code as number)) return undefined;
         throw why(err);
     });
-    const info = review?.status?.userInfo;
-    const actsAs = info
-        ? { users: info.username ? [info.username] : [], groups: info.groups ?? [] }
-        : undefined;
     const base = actsAs ? { uid, actsAs } : { uid };
     if (!openshift) return base;
     try {
@@ -150,15 +156,8 @@ export const readWritable: ReadWritable = async (kubeconfig, context, namespaces
     kc.setCurrentContext(context);
     const api = kc.makeApiClient(k8s.AuthorizationV1Api);
     const out: Awaited<ReturnType<ReadWritable>> = { writable: [], unknown: [] };
-    const info = (
-        await kc
-            .makeApiClient(k8s.AuthenticationV1Api)
-            .createSelfSubjectReview({
-                body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
-            })
-            .catch(() => undefined)
-    )?.status?.userInfo;
-    if (info) out.actsAs = { users: info.username ? [info.username] : [], groups: info.groups ?? [] };
+    const actsAs = await selfReview(k8s, kc).catch(() => undefined);
+    if (actsAs) out.actsAs = actsAs;
     for (const namespace of namespaces) {
         const review = await api
             .createSelfSubjectRulesReview({

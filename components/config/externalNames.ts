@@ -1,6 +1,7 @@
 import { isLocalStack } from "./identity";
 import { isMapping } from "./issues";
 import { ConfigProblem, fullKey } from "./problems";
+import { OpenstackConfig, openstackSchema } from "./program";
 import { OtherStack } from "./stacks";
 import { SectionBase } from "./system";
 import type { SystemDefinition } from "./systemDefinition";
@@ -31,10 +32,13 @@ export interface ExternalName {
     why?: string;
 }
 
-/** What each system reads besides its section: the stack's `openstack` section, as written. */
+/** What each system reads besides its section: the stack's `openstack` section, where it is valid. */
 export interface ExternalNameContext {
-    openstack: unknown;
+    openstack?: OpenstackConfig;
 }
+
+/** A service's endpoint in a scope: case and trailing slashes do not make another service. */
+export const endpoint = (url: string) => url.replace(/\/+$/, "").toLowerCase();
 
 const normal = (name: string) => name.trim().replace(/\.$/, "").toLowerCase();
 const asPrefix = (name: string) => `${name.replace(/^\/+|\/+$/g, "").replace(/\/+/g, "/")}/`;
@@ -51,8 +55,9 @@ function clash(a: ExternalName, b: ExternalName): boolean {
 function namesOf(
     systems: readonly SystemDefinition[],
     sections: (def: SystemDefinition) => SectionBase | undefined,
-    context: ExternalNameContext,
+    openstack: unknown,
 ): ExternalName[] {
+    const context = { openstack: openstackSchema.safeParse(openstack).data };
     // Only a system that names any is read: another stack's other sections are not parsed.
     return systems.flatMap((def) => {
         const section = def.externalNames ? sections(def) : undefined;
@@ -72,9 +77,9 @@ export function externalNameProblems(input: {
     otherStacks: () => readonly OtherStack[];
 }): Passed<null> {
     if (input.stack === undefined || isLocalStack(input.stack)) return { state: null, problems: [] };
-    const mine = namesOf(input.systems, (def) => input.sections[def.section], {
-        openstack: input.openstack,
-    }).filter((n) => !underBroken(n.key, input.broken));
+    const mine = namesOf(input.systems, (def) => input.sections[def.section], input.openstack).filter(
+        (n) => !underBroken(n.key, input.broken),
+    );
     if (mine.length === 0) return { state: null, problems: [] };
     const problems: ConfigProblem[] = [];
     for (const other of input.otherStacks().filter((o) => !isLocalStack(o.stack))) {
@@ -85,7 +90,7 @@ export function externalNameProblems(input: {
                 const parsed = isMapping(raw) ? def.schema.safeParse(raw) : undefined;
                 return parsed?.success ? parsed.data : undefined;
             },
-            { openstack: other.values.openstack },
+            other.values.openstack,
         );
         // One problem per key: a host's name may be its record and more.
         const byKey = new Map<string, ExternalName[]>();

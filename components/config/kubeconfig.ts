@@ -265,11 +265,12 @@ export function kubeconfigReading(
             ].join("; "),
         });
     }
-    const strays = strayEntries(config, context, policy.readOnlyContexts);
     const inUseEntry = inUse === undefined ? undefined : namedEntry(config.contexts, inUse);
-    if (inUseEntry) refused.push(...missingReadOnly(config, inUseEntry, policy));
+    const kept = inUseEntry ? keptContexts(config, inUseEntry, policy.readOnlyContexts) : [];
+    const strays = strayEntries(config, kept);
+    refused.push(...missingReadOnly(kept, policy));
     if (refused.length > 0) return rest({ problem: refused.join("; "), strays });
-    const reached = reachedCluster(config, context, policy.readOnlyContexts);
+    const reached = reachedCluster(config, context, kept);
     if (typeof reached === "string") return rest({ problem: reached, strays });
     return rest({ identity: reached, strays });
 }
@@ -301,13 +302,12 @@ function keptContexts(
     });
 }
 
-/** Declared read-only contexts the kubeconfig does not hold on the cluster entry of the context in use. */
-function missingReadOnly(
-    config: KubeconfigShape,
-    ctx: Record<string, unknown>,
-    policy: KubeconfigPolicy,
-): string[] {
-    const kept = keptContexts(config, ctx, policy.readOnlyContexts);
+/**
+ * Declared read-only contexts the kubeconfig does not hold on the cluster entry of the context in use (`kept`: the
+ * contexts {@link keptContexts} keeps; none when no context is in use, which is reported on its own).
+ */
+function missingReadOnly(kept: readonly Record<string, unknown>[], policy: KubeconfigPolicy): string[] {
+    if (kept.length === 0) return [];
     return (policy.readOnlyContexts ?? [])
         .filter((name) => !kept.some((k) => k.name === name))
         .map(
@@ -317,18 +317,11 @@ function missingReadOnly(
 }
 
 /**
- * Every entry no context on the cluster in use needs, and a second entry of one name (client-go keeps the last, these
- * checks the first). Empty when no context is in use: that is reported on its own.
+ * Every entry the `kept` contexts do not need, and a second entry of one name (client-go keeps the last, these checks
+ * the first). Empty when no context is in use: that is reported on its own.
  */
-function strayEntries(
-    config: KubeconfigShape,
-    context: string | undefined,
-    readOnly: readonly string[] | undefined,
-): string[] {
-    const name = contextInUse(config, context);
-    const ctx = name === undefined ? undefined : namedEntry(config.contexts, name);
-    if (!ctx) return [];
-    const kept = keptContexts(config, ctx, readOnly);
+function strayEntries(config: KubeconfigShape, kept: readonly Record<string, unknown>[]): string[] {
+    if (kept.length === 0) return [];
     const refs = (field: "cluster" | "user") =>
         new Set(kept.map((k) => (isMapping(k.context) ? k.context[field] : undefined)));
     const [clusters, users] = [refs("cluster"), refs("user")];
@@ -419,7 +412,7 @@ function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
 function reachedCluster(
     config: KubeconfigShape,
     context: string | undefined,
-    readOnly: readonly string[] | undefined,
+    kept: readonly Record<string, unknown>[],
 ): KubeconfigIdentity | string {
     const name = contextInUse(config, context);
     if (name === undefined) {
@@ -436,7 +429,7 @@ function reachedCluster(
         return `gives the cluster of context "${name.slice(0, 64)}" no https:// server`;
     }
     // Every user the secret holds: the one in use and a declared read-only one beside it.
-    const acting = keptContexts(config, ctx, readOnly).map((c) => {
+    const acting = kept.map((c) => {
         const userName = isMapping(c.context) ? c.context.user : undefined;
         const user = typeof userName === "string" ? namedEntry(config.users, userName) : undefined;
         return kubeconfigActsAs(user?.user);

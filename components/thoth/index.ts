@@ -2,7 +2,7 @@ import { sourcedImages } from "../shared/confirmedImages";
 import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
 import { NamespaceClaim } from "../config/system";
-import type { ExternalName } from "../config/externalNames";
+import { ExternalName, endpoint } from "../config/externalNames";
 import { defineSystem } from "../config/systemDefinition";
 import { partNamespaces, thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
@@ -76,7 +76,7 @@ function externalNames(config: ThothConfig): ExternalName[] {
         {
             key: "thoth.station.modules.shared.deploymentName",
             what: "Ceph object prefix",
-            scope: `s3 ${host.replace(/\/+$/, "").toLowerCase()} ${bucket}`,
+            scope: `s3 ${endpoint(host)} ${bucket}`,
             name: `${prefix}/${shared.deploymentName}`,
             prefix: true,
             why: "two stacks writing one prefix overwrite each other's results and read each other's as their own",

@@ -1,17 +1,15 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { parse } from "yaml";
 import { verifyClusterIdentities } from "../../components/config/clusterProbe";
 import { accountNamespaces, kubeconfigActsAs } from "../../components/config/credentialAccounts";
 import { ConfigError, ConfigProblem } from "../../components/config/problems";
-import { ConfigSource } from "../../components/config/source";
 import { otherStacks } from "../../components/config/stacks";
-import { parseStackText, stackFileOf, stackFileSource } from "../../tools/plan/stackfile";
 import { repoRoot } from "../../tools/root";
-import { configProblems } from "../harness";
+import { unsignedJwt } from "../fixtures/tokens";
+import { stackRun } from "./guards/identityCases";
 
 // Issue 85 part 3: who a credential acts as is part of the stack's identity. A stage kubeconfig whose token is a
 // production namespace's service account, that impersonates one, or whose client certificate names one, is refused
@@ -31,8 +29,6 @@ function grantsOf(stack: string, cluster: string): string[] {
 const PROD = grantsOf("prod", CLUSTER);
 const STAGE = grantsOf("stage", CLUSTER);
 
-const jwt = (claims: object) =>
-    ["e30", Buffer.from(JSON.stringify(claims)).toString("base64url"), "c2ln"].join(".");
 const CERT = readFileSync(path.join(__dirname, "../../../test/fixtures/serviceAccountClient.pem")).toString(
     "base64",
 );
@@ -49,34 +45,21 @@ function kubeconfig(user: Record<string, unknown>): string {
     });
 }
 
-let stage: ReturnType<typeof parseStackText>;
-before(() => {
-    stage = parseStackText(readFileSync(path.join(ROOT, "Pulumi.stage.yaml"), "utf8"));
-});
-
-/** Stage's problems with `text` as its DIALS cluster's kubeconfig secret. */
-function stageProblems(text: string): ConfigProblem[] {
-    const base = stackFileSource(stackFileOf("stage", "Pulumi.stage.yaml", stage), "[secret]");
-    const source: ConfigSource = {
-        ...base,
-        isSecret: (k) => k === SECRET || base.isSecret(k),
-        keys: () => [...new Set([...base.keys(), SECRET])],
-        getValue: (k) => (k === SECRET ? text : base.getValue(k)),
-        getSecret: (k) => (k === SECRET ? pulumi.secret(text) : base.getSecret(k)),
-    };
-    return configProblems(source, { placeholderSecret: () => "x", root: ROOT });
-}
+/** Stage's problems with `text` as its DIALS cluster's kubeconfig secret (the real source decrypts it). */
+const stageProblems = (text: string): ConfigProblem[] => stackRun("stage", { [CLUSTER]: text }).problems;
 
 const actingAs = (problems: ConfigProblem[]) =>
     problems.filter((p) => /service account of a/.test(p.message));
 
 /** Each way a kubeconfig user names a service account of namespace `ns`. */
 const WAYS: Record<string, (ns: string) => Record<string, unknown>> = {
-    "a token's subject": (ns) => ({ token: jwt({ sub: `system:serviceaccount:${ns}:deployer` }) }),
+    "a token's subject": (ns) => ({ token: unsignedJwt({ sub: `system:serviceaccount:${ns}:deployer` }) }),
     "a legacy token's namespace claim": (ns) => ({
-        token: jwt({ sub: "x", "kubernetes.io/serviceaccount/namespace": ns }),
+        token: unsignedJwt({ sub: "x", "kubernetes.io/serviceaccount/namespace": ns }),
     }),
-    "a bound token's namespace claim": (ns) => ({ token: jwt({ "kubernetes.io": { namespace: ns } }) }),
+    "a bound token's namespace claim": (ns) => ({
+        token: unsignedJwt({ "kubernetes.io": { namespace: ns } }),
+    }),
     "impersonation (as)": (ns) => ({ token: "opaque", as: `system:serviceaccount:${ns}:builder` }),
     "impersonated groups (as-groups)": (ns) => ({
         token: "opaque",
@@ -120,7 +103,7 @@ describe("whom a credential acts as (issue 85 part 3)", function () {
             WAYS["a token's subject"](STAGE[0]),
             WAYS["impersonation (as)"]("ci-deployers"),
             { token: "opaque", as: "system:admin" },
-            { token: jwt({ sub: "alice@example.org" }) },
+            { token: unsignedJwt({ sub: "alice@example.org" }) },
             { token: "not-a-jwt" },
         ]) {
             assert.deepEqual(stageProblems(kubeconfig(user)), [], JSON.stringify(user));

@@ -30,10 +30,13 @@ export function externalPlugins(text: unknown): Record<string, Entry[]> {
     }
 }
 
+/** Where hook calls an entry: its endpoint, by default `http://<name>`. */
+const endpointOf = (entry: Entry) => entry.endpoint ?? `http://${entry.name}`;
+
 /** The Service an entry's endpoint reaches from namespace `ns`: `<namespace>/<name>`. */
 export function pluginService(entry: Entry, ns: string): string | undefined {
     try {
-        const [name, namespace] = new URL(entry.endpoint ?? `http://${entry.name}`).hostname.split(".");
+        const [name, namespace] = new URL(endpointOf(entry)).hostname.split(".");
         return `${namespace ?? ns}/${name}`;
     } catch {
         return undefined;
@@ -82,7 +85,7 @@ export function droppedPluginEntries(
                 if (kept) continue;
                 const theirs = (planned[repo] ?? []).map((p) => p.name);
                 problems.push(
-                    `${ns}/ConfigMap/${cm.metadata.name} ${PLUGINS}: the up would drop external plugin ${entry.name} of ${repo} (${entry.endpoint ?? `http://${entry.name}`}), whose Service ${service} the takeover list leaves running: hook would never call it again. ` +
+                    `${ns}/ConfigMap/${cm.metadata.name} ${PLUGINS}: the up would drop external plugin ${entry.name} of ${repo} (${endpointOf(entry)}), whose Service ${service} the takeover list leaves running: hook would never call it again. ` +
                         `Keep it: add the live entry to ${formatPath(check.system, ["documents", "plugins", "external_plugins", repo])}` +
                         (theirs.length > 0
                             ? `, beside the program's entries of ${repo} (${theirs.join(", ")}), which that list replaces`

@@ -9,6 +9,7 @@ import { TEST_CAS } from "../../fixtures/testCas";
 import { PROD, STAGE } from "../battery";
 import { PSI, assertBattery, refusalFaults, stackRun } from "./identityCases";
 import { stackValues } from "../../harness";
+import { unsignedJwt } from "../../fixtures/tokens";
 
 // Issue 70, part 1: every credential a kubeconfig secret holds is checked, whichever context is current. The secret
 // holds the stack's one context, its cluster and its user, nothing else; no credential or trust is read from the
@@ -248,20 +249,18 @@ describe("issue 85: a second read-only context on the same cluster, declared", f
     });
 
     it("a declared viewer acting as another stack's service account is refused by whom it acts as", () => {
-        const jwt = (ns: string) =>
-            [
-                "e30",
-                Buffer.from(JSON.stringify({ sub: `system:serviceaccount:${ns}:viewer` })).toString(
-                    "base64url",
-                ),
-                "c2ln",
-            ].join(".");
         const prodNs = Object.keys(
             (stackValues("prod").clusters as Record<string, { namespaces: object }>).psi.namespaces,
         )[0];
         const out = stackRun(
             "stage",
-            { psi: text(withViewer("view", "c", { token: jwt(prodNs) })) },
+            {
+                psi: text(
+                    withViewer("view", "c", {
+                        token: unsignedJwt({ sub: `system:serviceaccount:${prodNs}:viewer` }),
+                    }),
+                ),
+            },
             declare(["view"]),
         );
         const p = out.problems.filter((q) =>
