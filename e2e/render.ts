@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { memoryConfigSource } from "../components/config/source";
+import { fakeOutputs } from "../tools/mocks/fakes";
 import { RecordedResource } from "../tools/mocks/recorder";
 import { recordProgram } from "../tools/plan/run";
 import { kubernetesObjects, renderManifests } from "../tools/plan/render";
@@ -22,6 +23,8 @@ export interface Rendered {
     resources: number;
     /** {@link objectId}s of the Kubernetes objects registered with retainOnDelete: a destroy leaves them. */
     retained: Set<string>;
+    /** The result of each password the program generates, by resource name: what the state of an up would hold. */
+    generated: Record<string, string>;
 }
 
 /** A Kubernetes object as `kubectl apply` takes it, from the plain-text inputs the program registered. */
@@ -46,6 +49,11 @@ export async function renderStack(config: DecryptedConfig): Promise<Rendered> {
             recorded
                 .filter((r) => r.custom && r.retainOnDelete && r.type.startsWith("kubernetes:"))
                 .map((r) => objectId(revealed(r) as K8sObject)),
+        ),
+        generated: Object.fromEntries(
+            recorded
+                .filter((r) => /^random:index\/random(Password|String):/.test(r.type))
+                .map((r) => [r.name, String(fakeOutputs(r.type, r.name, r.inputs).result)]),
         ),
     };
 }

@@ -5,8 +5,26 @@ import { Test } from "mocha";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { makeCertificates } from "../tools/test/verify/certs";
+import { startDnsServer } from "../tools/test/verify/dnsServer";
+import { CheckResult, Targets } from "../tools/verify/model";
+import { SecretRef } from "../tools/verify/targets";
+import { network } from "../tools/verify/net";
+import { renderResults } from "../tools/verify/report";
+import { verify } from "../tools/verify/run";
+import { recordWithMarkers, targetsOf } from "../tools/verify/stack";
+import { IngressFront } from "./ingressFront";
 import { Kubectl } from "./kube";
-import { BIN, E2E_CACHE, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
+import {
+    BIN,
+    DecryptedConfig,
+    E2E_CACHE,
+    ROOT,
+    STACK,
+    StackCopy,
+    kwokCluster,
+    kwokKubeconfig,
+} from "./localStack";
 import { K8sObject, renderStack, writeApplyFiles } from "./render";
 import {
     API_SERVICE_NAMES,
@@ -84,6 +102,10 @@ describe("start check: the local stack's Prow and Argo binaries start with their
     let caCrt = "";
     let present: StartTarget[] = [];
     let isolated = false;
+    /** What the cluster was given: the local stack's objects and its configuration, secrets decrypted. */
+    let applied: K8sObject[] = [];
+    let config: DecryptedConfig = { values: {}, secrets: {} };
+    let generated: Record<string, string> = {};
 
     /** The run spec of one target from the live cluster: its namespace's ConfigMaps and Secrets, a fresh token. */
     function specOf(t: StartTarget, workload = t.workload): RunSpec {
@@ -195,7 +217,11 @@ describe("start check: the local stack's Prow and Argo binaries start with their
                 },
                 paths: copy.clusterPins(kubectl.kubeSystemUid()),
             });
-            objects = Object.values((await renderStack(copy.decrypt())).clusters).flat();
+            config = copy.decrypt();
+            const rendered = await renderStack(config);
+            objects = Object.values(rendered.clusters).flat();
+            generated = rendered.generated;
+            applied = objects;
         } finally {
             copy.dispose();
         }
@@ -311,5 +337,149 @@ describe("start check: the local stack's Prow and Argo binaries start with their
             `hook failed for another reason than the dry run:\n${failure}`,
         );
         log(`control failed as it must: ${failure!.split("\n")[0]}`);
+    });
+
+    // Issue 83 item 3: verify, the operator's command after every up, over the local stack where the real binaries
+    // run. The ingress controller is e2e/ingressFront.ts (routing as the rendered Ingresses say, with a certificate of
+    // a CA made for this run), public names come from a loopback DNS server, and deck and hook are the start check's
+    // real binaries: verify's checks of the hosts each one serves run while it runs, through verify's own targets,
+    // network and report. Each control breaks one thing and must fail its check.
+    it("verify over the local stack: the checks of deck's and hook's hosts pass while each runs as planned; a wrong HMAC, an expiring certificate, a record elsewhere and a stopped hook each fail their check", async function () {
+        const deck = present.find((t) => t.binary === "deck");
+        const hook = present.find((t) => t.binary === "hook");
+        if (!deck || !hook) this.skip();
+        assert.ok(isolated, "the network guard was not verified: nothing is started");
+        const recorded = await recordWithMarkers(STACK, ROOT);
+        const reads: SecretRef[] = [];
+        const targets = await targetsOf({
+            stack: STACK,
+            values: config.values,
+            recorded,
+            only: ["prow"],
+            // The stack config by key, and what the cluster was given of each generated password (the state's).
+            reader: async (ref) => {
+                reads.push(ref);
+                const value = "configKey" in ref ? config.secrets[ref.configKey] : generated[ref.generated];
+                return value === undefined
+                    ? { none: `${JSON.stringify(ref)} is not in the stack` }
+                    : { value };
+            },
+        });
+        const names = [...new Set(targets.hosts.map((h) => h.host))];
+        const certs = makeCertificates(names);
+        const front = await IngressFront.start(applied, certs.deployed);
+        const dns = await startDnsServer(new Map(names.map((n) => [n, front.address])));
+        const elsewhere = await startDnsServer(new Map(names.map((n) => [n, "127.0.0.1"])));
+        const net = network({ dnsServer: dns.address, ca: [certs.ca], timeoutMs: 5_000 });
+        const idOf = (t: StartTarget) => `${t.workload.metadata.namespace}/${t.workload.metadata.name}`;
+        /** verify's targets served by one workload, by the Ingresses' routing. */
+        const servedBy = (t: Targets, workload: string): Targets => {
+            const by = (h: { host: string; path: string }) =>
+                front.backendOf(h.host, h.path)?.workload === workload;
+            return {
+                ...t,
+                hosts: t.hosts.filter(by),
+                hooks: t.hooks.filter(by),
+                records: [],
+                metrics: [],
+                hubs: [],
+                cluster: [],
+            };
+        };
+        const unserved = targets.hosts.filter(
+            (h) => ![deck!, hook!].some((t) => front.backendOf(h.host, h.path)?.workload === idOf(t)),
+        );
+        log(
+            `verify: not run here (no binary of theirs starts): ${unserved.map((h) => `${h.host}${h.path} (${h.object})`).join(", ") || "none"}`,
+        );
+        const outcome = (results: readonly CheckResult[], check: string) =>
+            results.filter((r) => r.check.includes(check)).map((r) => r.outcome);
+        const failing = (results: readonly CheckResult[]) =>
+            results.filter((r) => r.outcome !== "PASS").map((r) => `${r.check}: ${r.saw}`);
+        const run = async (t: StartTarget, meanwhile: () => Promise<void>) => {
+            const r = await startCheck({
+                spec: specOf(t),
+                binary: path.join(E2E_CACHE, t.dir, t.binary),
+                workDir: mkdtempSync(path.join(workDir, `verify-${t.binary}-`)),
+                hosts,
+                caBundle: caCrt,
+                seconds: SECONDS,
+                ...(IMAGE_BASES[t.binary] ? { base: IMAGE_BASES[t.binary] } : {}),
+                meanwhile,
+            });
+            assert.equal(startFailure(t.binary, r, SECONDS), undefined);
+        };
+        try {
+            const deckTargets = servedBy(targets, idOf(deck!));
+            assert.ok(deckTargets.hosts.length > 0, "no host of the local stack routes to deck");
+            await run(deck!, async () => {
+                const results = await verify(deckTargets, net, { expiryDays: 14 });
+                log(renderResults(STACK, results).trimEnd().replace(/\n/g, "\n      [start] "));
+                assert.deepEqual(failing(results), []);
+            });
+
+            // The local stack's HMAC is a generated stand-in: verify reads it where the stack keeps it, not the plan's.
+            assert.ok(
+                reads.some((r) => "generated" in r && r.generated.endsWith("generated-hmac-token")),
+                `verify did not read the generated HMAC: ${JSON.stringify(reads)}`,
+            );
+            const hookTargets = servedBy(targets, idOf(hook!));
+            assert.equal(hookTargets.hooks.length, 1, "verify finds no hook to ping");
+            const host = hookTargets.hooks[0].host;
+            await run(hook!, async () => {
+                const results = await verify(hookTargets, net, { expiryDays: 14 });
+                log(renderResults(STACK, results).trimEnd().replace(/\n/g, "\n      [start] "));
+                assert.deepEqual(failing(results), []);
+                assert.deepEqual(outcome(results, "accepts a signed ping"), ["PASS"]);
+
+                // A wrong HMAC: the stack's key differs from the one hook mounts (a rotation half done).
+                const wrongKey = {
+                    ...hookTargets,
+                    hooks: hookTargets.hooks.map((h) => ({
+                        ...h,
+                        secret: `${String(h.secret)}-not-mounted`,
+                    })),
+                };
+                const wrong = await verify(wrongKey, net, { expiryDays: 14 });
+                assert.deepEqual(
+                    wrong.filter((r) => r.outcome !== "PASS").map((r) => r.check),
+                    [
+                        `https://${host}${hookTargets.hooks[0].path} accepts a signed ping, refuses a wrong HMAC`,
+                    ],
+                );
+                log(`control, wrong HMAC: ${failing(wrong).join("; ")}`);
+
+                // A served certificate about to expire (a renewal that did not happen).
+                front.serve(certs.expiring);
+                const expiring = await verify(hookTargets, net, { expiryDays: 14 });
+                front.serve(certs.deployed);
+                assert.deepEqual(outcome(expiring, `certificate of ${host}`), ["FAIL"]);
+                assert.deepEqual(failing(expiring).length, 1, failing(expiring).join("\n"));
+                log(`control, expiring certificate: ${failing(expiring).join("; ")}`);
+
+                // The public name's record points elsewhere: nothing of the stack answers there.
+                const away = await verify(
+                    hookTargets,
+                    network({ dnsServer: elsewhere.address, ca: [certs.ca], timeoutMs: 5_000 }),
+                    { expiryDays: 14 },
+                );
+                assert.deepEqual(outcome(away, `${host} resolves`), ["PASS"]);
+                assert.deepEqual(outcome(away, "answers GET"), ["FAIL"]);
+                assert.deepEqual(outcome(away, "accepts a signed ping"), ["FAIL"]);
+                log(`control, record elsewhere: ${failing(away).join("; ")}`);
+            });
+
+            // hook stopped: the ingress answers for it with 503, and no ping is taken.
+            const stopped = await verify(hookTargets, net, { expiryDays: 14 });
+            assert.deepEqual(outcome(stopped, "answers GET"), ["FAIL"]);
+            assert.deepEqual(outcome(stopped, "accepts a signed ping"), ["FAIL"]);
+            assert.deepEqual(outcome(stopped, `certificate of ${host}`), ["PASS"]);
+            log(`control, hook stopped: ${failing(stopped).join("; ")}`);
+            log(`ingress stand-in routed: ${[...new Set(front.requests)].join(", ")}`);
+        } finally {
+            await front.stop();
+            await dns.close();
+            await elsewhere.close();
+        }
     });
 });

@@ -3,6 +3,8 @@ import {
     chmodSync,
     closeSync,
     copyFileSync,
+    cpSync,
+    existsSync,
     linkSync,
     mkdirSync,
     openSync,
@@ -50,7 +52,7 @@ export function guardEnv(hosts: readonly HostEntry[] = []): Record<string, strin
 }
 
 /** Listens on `port` of a random 127/8 address, so other runs on this machine never hold our port. */
-async function listenOnLoopback(server: net.Server, port: number): Promise<string> {
+export async function listenOnLoopback(server: net.Server, port: number): Promise<string> {
     for (let attempt = 0; attempt < 20; attempt++) {
         const octet = () => Math.floor(Math.random() * 250) + 1;
         const address = `127.${50 + Math.floor(Math.random() * 200)}.${octet()}.${octet()}`;
@@ -180,9 +182,28 @@ function baseFiles(spec: RunSpec, entries: readonly HostEntry[], caBundle: strin
  * runs; every alpine root has /tmp and /var/tmp, where the git client factory keeps its cache (pkg/git/v2/
  * client_factory.go:112-113,200).
  */
-const ALPINE = { tools: [] as string[], dirs: ["/tmp", "/var/tmp"] };
-const GIT_BASE = { tools: ["git"], dirs: ALPINE.dirs };
-export const IMAGE_BASES: Record<string, { tools: readonly string[]; dirs: readonly string[] }> = {
+/**
+ * Where ko images keep their command's data, and the variable that says so: every ko image's config sets it
+ * (ko-build/ko pkg/build/gobuild.go: kodataRoot `/var/run/ko`, env `KO_DATA_PATH`), which a container's own env may
+ * override. deck reads its templates, static files and lenses under it (kubernetes-sigs/prow@7593870dc
+ * cmd/deck/main.go:183-185, gather-static.sh, static-map).
+ */
+export const KO_DATA_PATH = "/var/run/ko";
+
+/** The cache's copy of a binary's kodata: `<cache>/<source>/kodata/<binary>` beside `<cache>/<source>/bin/<binary>`. */
+export function koDataOf(binary: string): string {
+    return path.join(path.dirname(path.dirname(binary)), "kodata", path.basename(binary));
+}
+
+const ALPINE = { tools: [] as string[], dirs: ["/tmp", "/var/tmp"], env: { KO_DATA_PATH } };
+const GIT_BASE = { ...ALPINE, tools: ["git"] };
+export interface ImageBase {
+    tools: readonly string[];
+    dirs: readonly string[];
+    /** The image config's environment, which the container's own overrides. */
+    env?: Readonly<Record<string, string>>;
+}
+export const IMAGE_BASES: Record<string, ImageBase> = {
     branchprotector: ALPINE,
     exporter: ALPINE,
     horologium: ALPINE,
@@ -214,7 +235,7 @@ export function materialise(
     binary: string,
     hosts: readonly HostEntry[],
     caBundle: string,
-    base: { tools: readonly string[]; dirs: readonly string[] } = { tools: [], dirs: [] },
+    base: ImageBase = { tools: [], dirs: [] },
 ): void {
     const inRoot = (p: string) => path.join(root, p);
     // The process runs as the pod's user: a root made by mkdtemp (0700) would hide everything from it.
@@ -236,6 +257,11 @@ export function materialise(
     } catch {
         copyFileSync(binary, inRoot(spec.binaryPath));
     }
+    // ko puts a command's kodata directory (deck's templates, static files and lenses) at KO_DATA_PATH; the cache
+    // keeps it beside the binaries, in prow/kodata/<binary>.
+    const koData = koDataOf(binary);
+    if (base.env?.KO_DATA_PATH && existsSync(koData))
+        cpSync(koData, inRoot(base.env.KO_DATA_PATH), { recursive: true });
     for (const file of base.tools.flatMap(withLibraries)) {
         mkdirSync(path.dirname(inRoot(file)), { recursive: true });
         copyFileSync(file, inRoot(file));
@@ -351,7 +377,9 @@ export interface StartOptions {
     caBundle: string;
     seconds: number;
     /** What the image's base gives ({@link IMAGE_BASES}). */
-    base?: { tools: readonly string[]; dirs: readonly string[] };
+    base?: ImageBase;
+    /** Run at the end of the `seconds` while the binary still runs, before the last probes (verify's checks). */
+    meanwhile?: () => Promise<void>;
 }
 
 /** Hosts a chroot resolves: localhost, loopback addresses and the loopback services' names. */
@@ -408,7 +436,7 @@ export async function runStart(o: StartOptions): Promise<StartResult> {
     const after = () => (Date.now() - started) / 1000;
     const groups = spec.groups.length > 0 ? [`--groups=${spec.groups.join(",")}`] : [];
     const child = spawn("chroot", [`--userspec=${spec.uid}:${spec.gid}`, ...groups, root, ...spec.argv], {
-        env: spec.env,
+        env: { ...o.base?.env, ...spec.env },
         detached: true,
         stdio: ["ignore", fd, fd],
     });
@@ -430,6 +458,7 @@ export async function runStart(o: StartOptions): Promise<StartResult> {
             }
             await Promise.race([sleep(1000), exited]);
         }
+        if (!exit && o.meanwhile) await o.meanwhile();
         const running = !exit;
         const probes = [];
         for (const p of spec.probes) {

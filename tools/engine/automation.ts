@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -167,6 +168,50 @@ export async function automationStack(
 export async function configValue(stack: string, dir: string, key: string): Promise<string> {
     const workspace = await workspaceIn(dir);
     return (await engine(() => workspace.getConfig(stack, key))).value;
+}
+
+/**
+ * The result of a password the stack generated (@pulumi/random), by the resource's name, decrypted from its state
+ * (`pulumi stack export --show-secrets`: the SDK's export keeps secrets encrypted) for the caller to hold in memory
+ * only. A throw-away environment's stand-in secrets exist nowhere else.
+ */
+export async function generatedValue(stack: string, dir: string, name: string): Promise<string> {
+    const workspace = await workspaceIn(dir);
+    let out: string;
+    try {
+        out = execFileSync(
+            workspace.pulumiCommand.command,
+            ["stack", "export", "--show-secrets", "--stack", stack],
+            { cwd: dir, env: { ...process.env, ...workspace.envVars }, stdio: ["ignore", "pipe", "pipe"] },
+        ).toString("utf8");
+    } catch (err) {
+        const e = err as { status?: number; stderr?: Buffer };
+        throw new PulumiFailure(e.status ?? 1, e.stderr?.toString("utf8") ?? "", false);
+    }
+    const value = generatedInState(JSON.parse(out), name);
+    if (value === undefined)
+        throw new PulumiFailure(1, `no generated ${name} in the state of ${stack}`, false);
+    return value;
+}
+
+/**
+ * The result of the generated password `name` in a state exported with `--show-secrets`, where a secret output is
+ * `{<signature>, plaintext: "<its JSON>"}`.
+ */
+export function generatedInState(exported: unknown, name: string): string | undefined {
+    const resources =
+        (
+            exported as {
+                deployment?: { resources?: { type: string; urn: string; outputs?: { result?: unknown } }[] };
+            }
+        ).deployment?.resources ?? [];
+    const found = resources.find(
+        (r) => /^random:index\/random(Password|String):/.test(r.type) && r.urn.endsWith(`::${name}`),
+    );
+    const result = found?.outputs?.result as string | { plaintext?: string } | undefined;
+    const value =
+        typeof result === "object" && result?.plaintext ? (JSON.parse(result.plaintext) as unknown) : result;
+    return typeof value === "string" ? value : undefined;
 }
 
 /**

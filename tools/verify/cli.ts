@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     const { assertFreshBuild } = await import("../../components/shared/buildFreshness");
     assertFreshBuild();
     const { recordWithMarkers, targetsOf } = await import("./stack");
-    const { configValue, automationStack } = await import("../engine/automation");
+    const { configValue, generatedValue, automationStack } = await import("../engine/automation");
     const { network } = await import("./net");
     const { verify } = await import("./run");
     const { exitCode, renderResults } = await import("./report");
@@ -61,12 +61,22 @@ async function main(): Promise<number> {
         // The hosted runner verifies what it deployed; Callysto is verified from clavius, where it deploys from.
         only: flags.system,
         except: flags["exclude-system"],
-        reader: async (key) => {
+        reader: async (ref) => {
             try {
-                return { value: await configValue(stack, root, key) };
+                return {
+                    value:
+                        "configKey" in ref
+                            ? await configValue(stack, root, ref.configKey)
+                            : await generatedValue(stack, root, ref.generated),
+                };
             } catch {
                 // The engine's message may quote the key's context, never its value; still, say only which key.
-                return { none: `secret ${key} cannot be read from the stack config` };
+                return {
+                    none:
+                        "configKey" in ref
+                            ? `secret ${ref.configKey} cannot be read from the stack config`
+                            : `the password ${ref.generated} the stack generated cannot be read from its state`,
+                };
             }
         },
     });

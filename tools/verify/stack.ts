@@ -3,6 +3,7 @@ import { SYSTEMS } from "../../components/systems";
 import { recordProgram } from "../plan/run";
 import { systemOf } from "../plan/render";
 import { readStackFile } from "../plan/stackfile";
+import { fakeOutputs } from "../mocks/fakes";
 import { withQuietStacks } from "../plan/stacks";
 import { Targets } from "./model";
 import { verifiedSystems } from "./systems";
@@ -14,13 +15,15 @@ import {
     hookTargets,
     hostTargets,
     metricsTargets,
+    generatedMarker,
     secretMarker,
     stateRecords,
 } from "./targets";
 
 // The targets of a stack: the program recorded offline (as the plan does) with each secret replaced by a marker of
-// its key, so the certificate and HMAC values verify compares with are read from the stack config by key, and
-// nothing else is decrypted.
+// its key, and each password the stack generates by a marker of its resource, so the certificate and HMAC values
+// verify compares with are read from the stack config by key or from the state by resource (a throw-away
+// environment's generated stand-ins), and nothing else is decrypted.
 
 /** The program of `stack` recorded with secret markers, each resource with its system. */
 export async function recordWithMarkers(stack: string, root: string): Promise<Recorded[]> {
@@ -35,11 +38,25 @@ export async function recordWithMarkers(stack: string, root: string): Promise<Re
     );
     const byUrn = new Map(recorded.map((r) => [r.urn, r]));
     const sections = SYSTEMS.map((s) => s.section);
+    // The recording mocks' result of each generated password: the value a Secret holds when it holds that password.
+    const generated = new Map(
+        recorded
+            .filter((r) => /^random:index\/random(Password|String):/.test(r.type))
+            .map((r) => [String(fakeOutputs(r.type, r.name, r.inputs).result), generatedMarker(r.name)]),
+    );
+    const marked = (v: unknown): unknown =>
+        typeof v === "string"
+            ? (generated.get(v) ?? v)
+            : Array.isArray(v)
+              ? v.map(marked)
+              : typeof v === "object" && v !== null
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, marked(x)]))
+                : v;
     return recorded.map((r) => ({
         type: r.type,
         name: r.name,
         system: systemOf(r, byUrn, sections),
-        inputs: r.inputs,
+        inputs: marked(r.inputs) as Record<string, unknown>,
     }));
 }
 

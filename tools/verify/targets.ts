@@ -24,14 +24,18 @@ export interface Recorded {
 
 /**
  * How a secret value of the recorded program is written: the program is recorded with each secret replaced by a
- * marker naming its config key, so a Secret's value tells which key holds it, and only the keys verify needs are
- * ever decrypted.
+ * marker naming where it is (a config key, or a password the stack generates, by resource name), so a Secret's value
+ * tells where to read it, and only the values verify needs are ever decrypted.
  */
 export const secretMarker = (key: string) => `<<runbooks-secret:${key}>>`;
-const MARKER = /^<<runbooks-secret:([a-z0-9-]+)>>$/;
+export const generatedMarker = (name: string) => `<<runbooks-generated:${name}>>`;
+const MARKER = /^<<runbooks-(secret|generated):([A-Za-z0-9._-]+)>>$/;
 
-/** A secret of the stack config by its key; undefined with why it cannot be read. */
-export type SecretReader = (key: string) => Promise<{ value: string } | { none: string }>;
+/** Where a secret of the stack is: a config key, or the result of a password it generated (in its state). */
+export type SecretRef = { configKey: string } | { generated: string };
+
+/** A secret of the stack by where it is; undefined with why it cannot be read. */
+export type SecretReader = (ref: SecretRef) => Promise<{ value: string } | { none: string }>;
 
 interface K8sObject {
     kind?: string;
@@ -59,8 +63,9 @@ function secretValue(all: readonly Recorded[], namespace: string | undefined, na
 }
 
 async function readValue(v: string, reader: SecretReader): Promise<{ value: string } | { none: string }> {
-    const key = MARKER.exec(v)?.[1];
-    return key ? reader(key) : { value: v };
+    const m = MARKER.exec(v);
+    if (!m) return { value: v };
+    return reader(m[1] === "secret" ? { configKey: m[2] } : { generated: m[2] });
 }
 
 async function certificateOf(

@@ -5,7 +5,8 @@ import * as path from "node:path";
 
 // Certificates for the tests' HTTPS server, made by openssl in a temporary directory and thrown away: node can read
 // X.509 but not sign it, and keys committed to the repository would be keys anyone holds. One CA; two certificates
-// for *.verify.test with different keys (the deployed one, and one that differs); one that expires tomorrow.
+// for the names (*.verify.test unless given) with different keys (the deployed one, and one that differs); one that
+// expires tomorrow.
 
 export interface TestCertificates {
     ca: string;
@@ -14,7 +15,7 @@ export interface TestCertificates {
     expiring: { cert: string; key: string };
 }
 
-export function makeCertificates(): TestCertificates {
+export function makeCertificates(names: readonly string[] = ["*.verify.test"]): TestCertificates {
     const dir = mkdtempSync(path.join(tmpdir(), "verify-certs-"));
     const at = (f: string) => path.join(dir, f);
     const ssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
@@ -33,7 +34,7 @@ export function makeCertificates(): TestCertificates {
             "-subj",
             "/CN=verify-test-ca",
         );
-        writeFileSync(at("ext"), "subjectAltName=DNS:*.verify.test\n");
+        writeFileSync(at("ext"), `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}\n`);
         const leaf = (name: string, days: string) => {
             ssl(
                 "req",
@@ -43,7 +44,7 @@ export function makeCertificates(): TestCertificates {
                 "-out",
                 at(`${name}.csr`),
                 "-subj",
-                "/CN=verify.test",
+                `/CN=${names[0].replace(/^\*\./, "")}`,
             );
             ssl(
                 "x509",

@@ -5,6 +5,8 @@ import { recordWithMarkers, targetsOf } from "../../verify/stack";
 import { verifiedSystems } from "../../verify/systems";
 import { readStackFile } from "../../plan/stackfile";
 import { Targets } from "../../verify/model";
+import { SecretRef } from "../../verify/targets";
+import { generatedInState } from "../../engine/automation";
 
 // What verify derives from a committed stack, offline: the hosts of its Ingresses and Routes, the certificate
 // deployed for each (read by config key, only the keys it needs), Packit's /metrics, Prow's hook and its HMAC key.
@@ -35,7 +37,8 @@ describe("verify's targets of the prod stack", function () {
             // Every system live, as once its operator has set its secrets (the committed file stages them all).
             values: everyEnabledLive(readStackFile("prod", root).values),
             recorded: await recordWithMarkers("prod", root),
-            reader: async (key) => {
+            reader: async (ref) => {
+                const key = "configKey" in ref ? ref.configKey : `generated ${ref.generated}`;
                 asked.push(key);
                 return key.endsWith("fullchain-pem") ? { value: FULLCHAIN } : { value: `value-of-${key}` };
             },
@@ -96,13 +99,51 @@ describe("verify's targets of the prod stack", function () {
     });
 });
 
+describe("verify's targets of a stack that generates its stand-in secrets (local)", function () {
+    it("signs hook's ping with the password the stack generated, read from its state, never with the plan's stand-in (control: unreadable, the check cannot sign)", async function () {
+        this.timeout(120_000);
+        const root = repoRoot();
+        const recorded = await recordWithMarkers("local", root);
+        const values = readStackFile("local", root).values;
+        const asked: SecretRef[] = [];
+        const read = await targetsOf({
+            stack: "local",
+            values,
+            recorded,
+            only: ["prow"],
+            reader: async (ref) => {
+                asked.push(ref);
+                return "generated" in ref ? { value: "the-state-holds-this" } : { none: "not set" };
+            },
+        });
+        assert.deepEqual(
+            read.hooks.map((h) => h.secret),
+            ["the-state-holds-this"],
+        );
+        const hmac = asked.filter((r) => "generated" in r && /generated-hmac-token$/.test(r.generated));
+        assert.equal(hmac.length, 1, JSON.stringify(asked));
+
+        const unreadable = await targetsOf({
+            stack: "local",
+            values,
+            recorded,
+            only: ["prow"],
+            reader: async () => ({ none: "the state cannot be read" }),
+        });
+        assert.deepEqual(
+            unreadable.hooks.map((h) => h.secret),
+            [{ none: "the state cannot be read" }],
+        );
+    });
+});
+
 describe("verify's targets of a stack whose systems are staged", () => {
     it("checks nothing of a staged system, and a live one's hosts (control: DIALS live)", async function () {
         this.timeout(120_000);
         const root = repoRoot();
         const values = readStackFile("prod", root).values;
         const recorded = await recordWithMarkers("prod", root);
-        const reader = async (key: string) => ({ value: `value-of-${key}` });
+        const reader = async (ref: SecretRef) => ({ value: `value-of-${JSON.stringify(ref)}` });
         const staged = await targetsOf({ stack: "prod", values, recorded, reader });
         assert.deepEqual(staged.hosts, []);
         const dialsLive = { ...values, dials: { ...(values.dials as object), status: "live" } };
@@ -128,5 +169,38 @@ describe("verify's systems and steps", () => {
         for (const { kind, system } of allSteps())
             assert.ok(stepOf(kind, system).step.length > 0, `${kind} ${system}`);
         assert.throws(() => stepOf("hook", "dials"), /no runbook step for hook in dials/);
+    });
+});
+
+describe("verify's reading of a generated password from the state", () => {
+    // The shape `pulumi stack export --show-secrets` (3.259.0) gives a secret output, checked on a file backend.
+    const state = (name: string, result: unknown) => ({
+        deployment: {
+            resources: [
+                { type: "pulumi:pulumi:Stack", urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s" },
+                {
+                    type: "random:index/randomPassword:RandomPassword",
+                    urn: `urn:pulumi:s::p::runbooks:prow:Prow$random:index/randomPassword:RandomPassword::${name}`,
+                    outputs: { length: 32, result },
+                },
+            ],
+        },
+    });
+    const shown = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        plaintext: '"s3cr3t"',
+    };
+
+    it("takes the named password's shown result, and nothing for another name or an encrypted one", () => {
+        assert.equal(
+            generatedInState(state("prow-generated-hmac-token", shown), "prow-generated-hmac-token"),
+            "s3cr3t",
+        );
+        assert.equal(
+            generatedInState(state("prow-generated-hmac-token", shown), "generated-hmac-token"),
+            undefined,
+        );
+        const encrypted = { ...shown, plaintext: undefined, ciphertext: "v1:abc" };
+        assert.equal(generatedInState(state("x", encrypted), "x"), undefined);
     });
 });
