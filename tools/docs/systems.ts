@@ -8,6 +8,7 @@ import { factsFile } from "../conformance/load";
 import { PlanObjectRef, RunbookTable, STACKS, Stack, Step } from "../conformance/schema";
 import type { NoticeKind } from "../../components/config/notices";
 import { SYSTEMS } from "../../components/systems";
+import { CHECKS, CheckKind, allSteps, stepOf } from "../verify/steps";
 
 /** Where the generated system pages live, one per runbook table. */
 export const SYSTEM_PAGES_DIR = "docs/systems";
@@ -186,6 +187,53 @@ export function shortKeys(keys: readonly string[]): string {
 }
 
 /** One step on one line: its runbook lines, what it does, and what replaces it (or why it stays by hand). */
+/**
+ * The section of the checks a runbook asks for after a deploy, as `npm run verify` makes them for the page's sections
+ * (tools/verify/steps.ts): each with its runbook line and how it runs, or why verify only lists it.
+ */
+export function afterDeployChecks(sections: readonly string[]): string[] {
+    const rows = allSteps().filter((r) => sections.includes(r.system));
+    if (rows.length === 0) return [];
+    // One line per runbook step: what verify checks for it (and on which of the page's systems), then what it lists.
+    const bySteps = new Map<
+        string,
+        { step: string; from: number; to: number; kinds: Map<CheckKind, string[]> }
+    >();
+    for (const r of rows) {
+        const step = stepOf(r.kind, r.system);
+        const { from, to } = parseRange(step.lines);
+        const entry = bySteps.get(step.lines) ?? { step: step.step, from, to, kinds: new Map() };
+        entry.kinds.set(r.kind, [...(entry.kinds.get(r.kind) ?? []), r.system]);
+        bySteps.set(step.lines, entry);
+    }
+    const checks = (kinds: Map<CheckKind, string[]>, skipped: boolean) =>
+        [...kinds]
+            .filter(([kind]) => !!CHECKS[kind].skipped === skipped)
+            .map(([kind, systems]) => {
+                const on = sections.length > 1 ? ` (${systems.join(", ")})` : "";
+                return `${CHECKS[kind].what}${on}${skipped ? `: ${CHECKS[kind].skipped}` : ""}`;
+            });
+    return [
+        "## After every deploy",
+        "",
+        "The checks the runbook has the operator make once the system is deployed. `npm run verify -- --stack <stack>` makes them over the live systems, read-only, and lists those it cannot make as SKIP; the deploy and nightly drift workflows run it after each up ([verify.md](../operate/verify.md)). Checks `pulumi up` makes itself are runbook steps above.",
+        "",
+        ...[...bySteps.values()]
+            .sort((a, b) => a.from - b.from)
+            .map(({ step, from, to, kinds }) => {
+                const made = checks(kinds, false);
+                const listed = checks(kinds, true);
+                return (
+                    `- **${from === to ? from : `${from}-${to}`}** ${prose(step)} → ` +
+                    [
+                        ...(made.length > 0 ? [`verify checks: ${made.join("; ")}`] : []),
+                        ...(listed.length > 0 ? [`Left to a person (SKIP): ${listed.join("; ")}`] : []),
+                    ].join(". ")
+                );
+            }),
+    ];
+}
+
 export function stepLine(step: Step, label: (target: string) => string = (t) => t): string {
     const { from, to } = parseRange(step.lines);
     const where = `**${from === to ? from : `${from}-${to}`}**`;
@@ -326,6 +374,7 @@ export function systemPage(
         ...[...targets].map(([target, name]) => `[${name}]: ${target}`),
         ...(targets.size > 0 ? [""] : []),
     );
+    lines.push(...afterDeployChecks(sections), "");
     const notices = (stack: Stack): PlanFacts["notices"] => ofSections(plans[stack].notices, sections);
     lines.push(
         "## Before the first `pulumi up`",

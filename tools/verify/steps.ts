@@ -57,6 +57,27 @@ const ROWS: Record<CheckKind, Partial<Record<string, string>>> = {
     hubPool: { callysto: "364-372" },
 };
 
+const CLUSTER_ONLY = "needs the cluster (not reachable from the runner): not yet run as a Job";
+
+/** What each kind of check looks at, and, for one verify only lists (SKIP), why it does not look. */
+export const CHECKS: Record<CheckKind, { what: string; skipped?: string }> = {
+    answers: { what: "each public host answers (HTTP below 500)" },
+    certificate: {
+        what: "the served certificate is trusted, made out to the host, not about to expire, and the one deployed",
+    },
+    dns: { what: "each host resolves; records are where the stack says" },
+    metrics: { what: "`/metrics` answers GET and refuses a push (PUT and POST)" },
+    hook: { what: "hook accepts a ping signed with the stack's HMAC and refuses one signed otherwise" },
+    hubApi: { what: "the hub's API answers with its version" },
+    announcement: { what: "the announcement is on the hub's login page (when the stack sets one)" },
+    consumers: { what: "consumers are back on their queues", skipped: CLUSTER_ONLY },
+    prowJob: { what: "a ProwJob succeeds after the deploy", skipped: CLUSTER_ONLY },
+    hubPool: {
+        what: "the hub's pool is healthy (hubtraf)",
+        skipped: "needs the dummy authenticator (runbook: hubtraf works only with it); production uses shib",
+    },
+};
+
 /** The facts file of each system's runbook. */
 const RUNBOOK_OF: Record<string, string> = {
     thoth: "000-thoth-station",

@@ -9,6 +9,7 @@ import {
     RecordTarget,
     Targets,
 } from "./model";
+import { CHECKS } from "./steps";
 
 // What verify checks, derived from the stack: its public hosts are the hosts of the Ingresses and Routes the program
 // records for it (one rule, whatever the system), each with the certificate the stack deployed for it; its records
@@ -269,30 +270,12 @@ export function stateRecords(
 /** What only the cluster can tell: listed as SKIP, with the way to check it by hand. */
 export function clusterChecks(systems: readonly string[]): ClusterCheck[] {
     const checks: ClusterCheck[] = [];
-    const why = "needs the cluster (not reachable from the runner): not yet run as a Job";
-    if (systems.includes("dials"))
-        checks.push({
-            system: "dials",
-            kind: "consumers",
-            check: "consumers back on the ETL queues",
-            why: `${why}; see flower`,
-        });
-    for (const s of ["packit", "stream"])
-        if (systems.includes(s))
-            checks.push({
-                system: s,
-                kind: "consumers",
-                check: "consumers back on the workers' queues",
-                why,
-            });
-    if (systems.includes("prow"))
-        checks.push({ system: "prow", kind: "prowJob", check: "ProwJob succeeds after the deploy", why });
-    if (systems.includes("callysto"))
-        checks.push({
-            system: "callysto",
-            kind: "hubPool",
-            check: "hub's pool is healthy (hubtraf)",
-            why: "needs the dummy authenticator (runbook: hubtraf works only with it); production uses shib",
-        });
+    const check = (system: string, kind: ClusterCheck["kind"], text: string, also = "") =>
+        systems.includes(system) &&
+        checks.push({ system, kind, check: text, why: `${CHECKS[kind].skipped}${also}` });
+    check("dials", "consumers", "consumers back on the ETL queues", "; see flower");
+    for (const s of ["packit", "stream"]) check(s, "consumers", "consumers back on the workers' queues");
+    check("prow", "prowJob", "ProwJob succeeds after the deploy");
+    check("callysto", "hubPool", "hub's pool is healthy (hubtraf)");
     return checks;
 }
