@@ -1,5 +1,6 @@
 import * as http from "http";
 import * as https from "https";
+import { serviceSelects } from "../components/shared/labelSelector";
 import { K8sObject } from "./render";
 import { listenOnLoopback } from "./startCheck";
 
@@ -94,56 +95,29 @@ export interface Backend {
     ingress: string;
 }
 
-export class IngressFront {
-    private readonly paths: Path[];
-    private readonly server: https.Server;
-    /** The loopback address it listens on (port 443). */
-    address = "";
-    /** `host path → workload` of every request, in order. */
-    readonly requests: string[] = [];
-
-    private constructor(
-        private readonly objects: readonly K8sObject[],
-        tls: { cert: string; key: string },
-    ) {
-        this.paths = pathsOf(objects).sort((a, b) => b.path.length - a.path.length);
-        this.server = https.createServer(tls, (req, res) => this.forward(req, res));
-    }
-
-    /** Where a request for `host` and `url` goes: the longest path of the host's rules that matches. */
-    backendOf(host: string, url: string): Backend | undefined {
-        const [pathname, query] = url.split(/\?(.*)/s);
-        for (const p of this.paths.filter((x) => x.host === host.toLowerCase())) {
-            const m = match(p, pathname);
-            if (!m) continue;
-            const target = this.targetOf(p);
-            if (!target) return undefined;
-            const rewritten =
-                p.rewrite === undefined
-                    ? pathname
-                    : p.rewrite.replace(/\$(\d)/g, (_, n: string) => m[Number(n)] ?? "");
-            return { ...target, path: rewritten + (query ? `?${query}` : ""), ingress: p.ingress };
-        }
-        return undefined;
-    }
-
-    /** The Service's port, then the container port of the workload its selector picks. */
-    private targetOf(p: Path): Omit<Backend, "path" | "ingress"> | undefined {
-        const inNamespace = this.objects.filter((o) => (o.metadata.namespace ?? "default") === p.namespace);
-        const service = inNamespace.find((o) => o.kind === "Service" && o.metadata.name === p.service);
-        const port = specOf(service ?? ({} as K8sObject)).ports?.find((x) =>
+/**
+ * The ingress controller's routing of `objects`: where a request for a host and a URL goes, by the longest path of
+ * the host's rules that matches, then the Service's port and the container port of the workload its selector picks.
+ */
+export function ingressRouter(
+    objects: readonly K8sObject[],
+): (host: string, url: string) => Backend | undefined {
+    const paths = pathsOf(objects).sort((a, b) => b.path.length - a.path.length);
+    const targetOf = (p: Path): Omit<Backend, "path" | "ingress"> | undefined => {
+        const inNamespace = objects.filter((o) => (o.metadata.namespace ?? "default") === p.namespace);
+        const service = specOf(
+            inNamespace.find((o) => o.kind === "Service" && o.metadata.name === p.service) ??
+                ({} as K8sObject),
+        );
+        const port = service.ports?.find((x) =>
             typeof p.port === "number" ? x.port === p.port : x.name === p.port,
         );
-        const selector = specOf(service ?? ({} as K8sObject)).selector;
-        if (!port || !selector) return undefined;
-        const workload = inNamespace.find((o) => {
-            const labels = specOf(o).template?.metadata?.labels ?? {};
-            return (
+        const workload = inNamespace.find(
+            (o) =>
                 ["Deployment", "StatefulSet"].includes(o.kind) &&
-                Object.entries(selector).every(([k, v]) => labels[k] === v)
-            );
-        });
-        if (!workload) return undefined;
+                serviceSelects(service.selector, specOf(o).template?.metadata?.labels ?? {}),
+        );
+        if (!port || !workload) return undefined;
         const target = port.targetPort ?? port.port;
         const containerPort =
             typeof target === "number"
@@ -152,6 +126,36 @@ export class IngressFront {
                       .template?.spec?.containers?.flatMap((c) => c.ports ?? [])
                       .find((x) => x.name === target)?.containerPort ?? 0);
         return { workload: `${p.namespace}/${workload.metadata.name}`, port: containerPort };
+    };
+    return (host, url) => {
+        const [pathname, query] = url.split(/\?(.*)/s);
+        for (const p of paths.filter((x) => x.host === host.toLowerCase())) {
+            const m = match(p, pathname);
+            if (!m) continue;
+            const target = targetOf(p);
+            if (!target) return undefined;
+            const rewritten =
+                p.rewrite === undefined
+                    ? pathname
+                    : p.rewrite.replace(/\$(\d)/g, (_, n: string) => m[Number(n)] ?? "");
+            return { ...target, path: rewritten + (query ? `?${query}` : ""), ingress: p.ingress };
+        }
+        return undefined;
+    };
+}
+
+export class IngressFront {
+    private readonly server: https.Server;
+    /** The loopback address it listens on (port 443). */
+    address = "";
+    /** `host path → workload` of every request, in order. */
+    readonly requests: string[] = [];
+    /** Where a request for `host` and `url` goes ({@link ingressRouter}). */
+    readonly backendOf: (host: string, url: string) => Backend | undefined;
+
+    private constructor(objects: readonly K8sObject[], tls: { cert: string; key: string }) {
+        this.backendOf = ingressRouter(objects);
+        this.server = https.createServer(tls, (req, res) => this.forward(req, res));
     }
 
     static async start(
