@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { memoryConfigSource } from "../components/config/source";
-import { fakeOutputs } from "../tools/mocks/fakes";
+import { generatedStandIns } from "../tools/mocks/fakes";
 import { RecordedResource } from "../tools/mocks/recorder";
 import { recordProgram } from "../tools/plan/run";
 import { kubernetesObjects, renderManifests } from "../tools/plan/render";
@@ -50,11 +50,7 @@ export async function renderStack(config: DecryptedConfig): Promise<Rendered> {
                 .filter((r) => r.custom && r.retainOnDelete && r.type.startsWith("kubernetes:"))
                 .map((r) => objectId(revealed(r) as K8sObject)),
         ),
-        generated: Object.fromEntries(
-            recorded
-                .filter((r) => /^random:index\/random(Password|String):/.test(r.type))
-                .map((r) => [r.name, String(fakeOutputs(r.type, r.name, r.inputs).result)]),
-        ),
+        generated: Object.fromEntries(generatedStandIns(recorded)),
     };
 }
 

@@ -1,7 +1,7 @@
 import { loadProgramConfig } from "../../components/config/load";
 import type { ReleaseRecord } from "../../components/config/releaseGate";
 import { SYSTEMS } from "../../components/systems";
-import { fakeOutputs } from "../mocks/fakes";
+import { generatedStandIns } from "../mocks/fakes";
 import { RecordedResource, SECRET_MASK } from "../mocks/recorder";
 import { kubernetesObjects, manifestOf, systemOf } from "../plan/render";
 import { recordConfig } from "../plan/run";
@@ -20,10 +20,7 @@ export interface ProgramObjects {
  * generator a known stand-in value, found here in the Secret's plain inputs (as text or base64).
  */
 export function generatedKeys(secret: RecordedResource, recorded: readonly RecordedResource[]): string[] {
-    const values = recorded
-        .filter((r) => r.type.startsWith("random:"))
-        .map((r) => String(fakeOutputs(r.type, r.name, r.inputs).result ?? ""))
-        .filter((v) => v.length > 0);
+    const values = [...generatedStandIns(recorded).values()];
     const keys: string[] = [];
     for (const field of ["stringData", "data"]) {
         for (const [k, v] of Object.entries((secret.inputs[field] ?? {}) as Record<string, unknown>)) {

@@ -13,6 +13,7 @@ import {
     Stack,
 } from "@pulumi/pulumi/automation";
 import { NamedError } from "../cli/args";
+import { isGenerated } from "../mocks/fakes";
 
 // The tools' one way to the engine: stack operations and stack configuration on Pulumi's Automation API (recovery,
 // drift, adopt), run in the project directory as the operator is logged in. The SDK spawns the CLI and recognises a
@@ -205,9 +206,7 @@ export function generatedInState(exported: unknown, name: string): string | unde
                 deployment?: { resources?: { type: string; urn: string; outputs?: { result?: unknown } }[] };
             }
         ).deployment?.resources ?? [];
-    const found = resources.find(
-        (r) => /^random:index\/random(Password|String):/.test(r.type) && r.urn.endsWith(`::${name}`),
-    );
+    const found = resources.find((r) => isGenerated(r.type) && r.urn.endsWith(`::${name}`));
     const result = found?.outputs?.result as string | { plaintext?: string } | undefined;
     const value =
         typeof result === "object" && result?.plaintext ? (JSON.parse(result.plaintext) as unknown) : result;

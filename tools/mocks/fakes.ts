@@ -21,6 +21,22 @@ export function fakeId(type: string, name: string): string {
 
 type State = Record<string, unknown>;
 
+/** The @pulumi/random resources whose `result` is a generated value. */
+export const isGenerated = (type: string): boolean =>
+    type === "random:index/randomPassword:RandomPassword" ||
+    type === "random:index/randomString:RandomString";
+
+/** The stand-in value the recording mocks give each generated value of `recorded`, by the resource's name. */
+export function generatedStandIns(
+    recorded: readonly { type: string; name: string; inputs: State }[],
+): Map<string, string> {
+    return new Map(
+        recorded
+            .filter((r) => isGenerated(r.type))
+            .map((r) => [r.name, String(fakeOutputs(r.type, r.name, r.inputs).result)]),
+    );
+}
+
 /** Outputs a real provider would add for a resource type, on top of its inputs. */
 export function fakeOutputs(type: string, name: string, inputs: State): State {
     switch (type) {

@@ -3,7 +3,7 @@ import { SYSTEMS } from "../../components/systems";
 import { recordProgram } from "../plan/run";
 import { systemOf } from "../plan/render";
 import { readStackFile } from "../plan/stackfile";
-import { fakeOutputs } from "../mocks/fakes";
+import { generatedStandIns } from "../mocks/fakes";
 import { withQuietStacks } from "../plan/stacks";
 import { Targets } from "./model";
 import { verifiedSystems } from "./systems";
@@ -40,9 +40,7 @@ export async function recordWithMarkers(stack: string, root: string): Promise<Re
     const sections = SYSTEMS.map((s) => s.section);
     // The recording mocks' result of each generated password: the value a Secret holds when it holds that password.
     const generated = new Map(
-        recorded
-            .filter((r) => /^random:index\/random(Password|String):/.test(r.type))
-            .map((r) => [String(fakeOutputs(r.type, r.name, r.inputs).result), generatedMarker(r.name)]),
+        [...generatedStandIns(recorded)].map(([name, value]) => [value, generatedMarker(name)]),
     );
     const marked = (v: unknown): unknown =>
         typeof v === "string"
