@@ -35,6 +35,7 @@ import {
     StartResult,
     gitHubStandIn,
     guardEnv,
+    koDataOf,
     materialise,
     probeName,
     startCheck,
@@ -349,6 +350,11 @@ describe("start check: the local stack's Prow and Argo binaries start with their
         const hook = present.find((t) => t.binary === "hook");
         if (!deck || !hook) this.skip();
         assert.ok(isolated, "the network guard was not verified: nothing is started");
+        const koData = koDataOf(path.join(E2E_CACHE, deck!.dir, deck!.binary));
+        assert.ok(
+            existsSync(koData),
+            `deck's ko data (its templates) is not in ${koData}: deck would answer / with 500`,
+        );
         const recorded = await recordWithMarkers(STACK, ROOT);
         const reads: SecretRef[] = [];
         const targets = await targetsOf({
@@ -454,7 +460,7 @@ describe("start check: the local stack's Prow and Argo binaries start with their
                 const expiring = await verify(hookTargets, net, { expiryDays: 14 });
                 front.serve(certs.deployed);
                 assert.deepEqual(outcome(expiring, `certificate of ${host}`), ["FAIL"]);
-                assert.deepEqual(failing(expiring).length, 1, failing(expiring).join("\n"));
+                assert.equal(failing(expiring).length, 1, failing(expiring).join("\n"));
                 log(`control, expiring certificate: ${failing(expiring).join("; ")}`);
 
                 // The public name's record points elsewhere: nothing of the stack answers there.
