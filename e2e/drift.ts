@@ -4,6 +4,7 @@ import * as path from "path";
 import { DriftReport } from "../tools/drift/report";
 import { FieldState } from "../tools/drift/analyse";
 import { ROOT } from "./localStack";
+import { K8sObject } from "./render";
 
 // The hand edits an operator used to make (`oc set env`, `oc edit`, `oc create`, `oc delete`), each with what
 // `npm run drift` must report for it. All in one namespace of the local stack, each on an object of its own so that
@@ -38,6 +39,17 @@ export interface HandEdit {
     or?: FieldState;
     /** Its verdict is the engine's preview's alone (drift reads the preview past every object it stops on). */
     engine?: boolean;
+}
+
+/** Two hand revisions of a Deployment's image for a rollout undo to go back over, each rolled out before the next. */
+function revisions(deployment: string, container: string, image: string): string[][] {
+    const status = ["rollout", "status", deployment, "--timeout=120s"];
+    return [
+        ["set", "image", deployment, `${container}=${image}:1`],
+        status,
+        ["set", "image", deployment, `${container}=${image}:2`],
+        status,
+    ];
 }
 
 /** The edits' commands, in order, with their namespaces. */
@@ -230,10 +242,7 @@ export function handEdits(live: LiveValues): HandEdit[] {
         // Issue 87's controls: each named in the first round with a verdict the next step makes true.
         {
             label: "kubectl rollout undo",
-            before: [
-                ["set", "image", "deployment/tracker-bulk", "*=quay.io/hand/tracker:1"],
-                ["set", "image", "deployment/tracker-bulk", "*=quay.io/hand/tracker:2"],
-            ],
+            before: revisions("deployment/tracker-bulk", "*", "quay.io/hand/tracker"),
             edit: ["rollout", "undo", "deployment/tracker-bulk"],
             object: `Deployment ${ns}/tracker-bulk`,
             // Like kubectl scale, rollout undo sends no --field-manager: the API server names the user agent.
@@ -303,24 +312,13 @@ export function runDrift(
     return { code: res.status ?? -1, out: `${res.stdout}${res.stderr}`, report };
 }
 
-/**
- * A draw of `count` edits for `seed` (a linear congruential generator: the same seed, the same edits on every
- * machine), no two on one object, so that each report line is its edit's.
- */
-export function drawEdits(all: readonly HandEdit[], seed: number, count: number): HandEdit[] {
-    let state = seed >>> 0;
-    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-    const pool = [...all];
-    const out: HandEdit[] = [];
-    while (out.length < count && pool.length > 0) {
-        const [e] = pool.splice(Math.floor(next() * pool.length), 1);
-        if (!out.some((o) => o.object === e.object)) out.push(e);
-    }
-    return out;
-}
-
 /** How the report shows one edit, or why it does not: `undefined` when it shows it as expected. */
-export function reportedProblem(report: DriftReport, e: HandEdit): string | undefined {
+export function reportedProblem(
+    report: DriftReport,
+    e: HandEdit,
+    /** Whether a drifted object must name a runbook step or a removal (a generated edit's object may have neither). */
+    stepRequired = true,
+): string | undefined {
     if (e.state === "unmanaged") {
         const u = report.unmanaged.find((x) => `${x.kind} ${x.namespace}/${x.name}` === e.object);
         if (!u) return `${e.label}: ${e.object} not listed as unmanaged`;
@@ -336,7 +334,7 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
             : `${e.label}: ${e.object} not missing`;
     if (e.state === "conflict") {
         const c = report.conflicts.find((x) => x.object === e.object);
-        if (!c && e.or) return reportedProblem(report, { ...e, state: e.or, or: undefined });
+        if (!c && e.or) return reportedProblem(report, { ...e, state: e.or, or: undefined }, stepRequired);
         if (!c) return `${e.label}: ${e.object} not named as a conflict of the preview`;
         const m = c.conflicts.find((x) => x.manager === e.manager);
         if (!m)
@@ -368,7 +366,11 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
     // The system always; a runbook step where the runbook has one (it has none for the NetworkPolicies the program
     // adds, whose hand-added item gets its removal below instead).
     if (!d.object.system) return `${e.label}: no system named`;
-    if (d.steps.length === 0 && !report.removals.some((r) => r.object === e.object && r.command))
+    if (
+        stepRequired &&
+        d.steps.length === 0 &&
+        !report.removals.some((r) => r.object === e.object && r.command)
+    )
         return `${e.label}: neither a runbook step nor a removal named`;
     return undefined;
 }
@@ -447,4 +449,307 @@ export function runShell(
         child.on("error", reject);
         child.on("close", (code) => resolve({ code: code ?? -1, out }));
     });
+}
+
+/** A seeded draw (a linear congruential generator: the same seed, the same draws on every machine). */
+function seeded(seed: number): { next: () => number; pick: <T>(xs: readonly T[]) => T } {
+    let state = seed >>> 0;
+    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    return { next, pick: (xs) => xs[Math.floor(next() * xs.length)] };
+}
+
+interface Container {
+    name: string;
+    image?: string;
+    env?: { name: string }[];
+    resources?: { limits?: Record<string, string> };
+}
+
+const podSpecOf = (o: K8sObject) =>
+    (o.spec as { template?: { spec?: { containers?: Container[] } } } | undefined)?.template?.spec;
+const resourceOf = (o: K8sObject) => `${o.kind.toLowerCase()}/${o.metadata.name}`;
+const PROGRAM_LABEL = "app.kubernetes.io/part-of";
+
+/**
+ * The classes of hand edit an operator makes (issue 87 item 4), each over the program's objects it applies to, with
+ * the verdict the rule gives it: a field the program does not set, added by another manager, is `added`; one it sets,
+ * changed by another manager, `changed`; one it sets, removed, only the engine's preview sees (`restored`); an item
+ * added to a list the program owns, `items`; a deleted object, `missing`; an object made by hand, `unmanaged`.
+ *
+ * A rollout undo is the listed control only: on the engine, the undo of packit-dev/packit-service went back to the
+ * program's own image (seed 89, with and without awaiting the two hand revisions), which the same commands on a kwok
+ * cluster holding the same object do not; until that is understood it is no generated class.
+ */
+export const EDIT_CLASSES: readonly {
+    kinds: readonly string[];
+    edit: (
+        o: K8sObject,
+        tag: string,
+        r: ReturnType<typeof seeded>,
+    ) => Omit<HandEdit, "object" | "namespace"> | undefined;
+}[] = [
+    {
+        kinds: ["Deployment", "StatefulSet", "ConfigMap", "Secret", "Service", "NetworkPolicy", "CronJob"],
+        edit: (o, tag) => ({
+            label: `kubectl label ${resourceOf(o)}`,
+            edit: ["label", resourceOf(o), `drift-${tag}=by-hand`],
+            manager: "kubectl-label",
+            field: new RegExp(`^metadata\\.labels\\.drift-${tag}$`),
+            state: "added",
+        }),
+    },
+    {
+        kinds: ["Deployment", "StatefulSet", "ConfigMap", "Service", "NetworkPolicy", "CronJob"],
+        edit: (o, tag) => ({
+            label: `kubectl annotate ${resourceOf(o)}`,
+            edit: ["annotate", resourceOf(o), `drift-${tag}=by-hand`],
+            manager: "kubectl-annotate",
+            field: new RegExp(`^metadata\\.annotations\\.drift-${tag}$`),
+            state: "added",
+        }),
+    },
+    {
+        kinds: ["Deployment", "StatefulSet", "ConfigMap", "Service"],
+        edit: (o) =>
+            (o.metadata.labels as Record<string, string> | undefined)?.[PROGRAM_LABEL] === undefined
+                ? undefined
+                : {
+                      label: `a label the program sets removed from ${resourceOf(o)}`,
+                      edit: ["label", resourceOf(o), `${PROGRAM_LABEL}-`],
+                      manager: "",
+                      field: /part-of/,
+                      state: "restored",
+                      engine: true,
+                  },
+    },
+    {
+        kinds: ["Deployment", "StatefulSet"],
+        edit: (o, tag, r) => {
+            const c = r.pick(podSpecOf(o)?.containers ?? []);
+            return {
+                label: `kubectl set env ${resourceOf(o)} -c ${c.name}`,
+                edit: ["set", "env", resourceOf(o), "-c", c.name, `DRIFT_${tag.toUpperCase()}=1`],
+                manager: "kubectl-set",
+                field: new RegExp(
+                    `^spec\\.template\\.spec\\.containers\\[name=${c.name}\\]\\.env\\[name=DRIFT_${tag.toUpperCase()}\\]$`,
+                ),
+                state: "added",
+            };
+        },
+    },
+    {
+        kinds: ["Deployment", "StatefulSet"],
+        edit: (o, _tag, r) => {
+            const withEnv = (podSpecOf(o)?.containers ?? []).filter((c) => (c.env ?? []).length > 0);
+            if (withEnv.length === 0) return undefined;
+            const c = r.pick(withEnv);
+            const name = r.pick(c.env!).name;
+            return {
+                label: `an env var the program sets (${name}) removed from ${resourceOf(o)}`,
+                edit: ["set", "env", resourceOf(o), "-c", c.name, `${name}-`],
+                manager: "",
+                field: /env/,
+                state: "restored",
+                engine: true,
+            };
+        },
+    },
+    {
+        kinds: ["Deployment", "StatefulSet"],
+        edit: (o, tag, r) => {
+            const c = r.pick(podSpecOf(o)?.containers ?? []);
+            return {
+                label: `kubectl set image ${resourceOf(o)} ${c.name}`,
+                edit: ["set", "image", resourceOf(o), `${c.name}=quay.io/hand/${tag}:drift`],
+                manager: "kubectl-set",
+                field: new RegExp(`^spec\\.template\\.spec\\.containers\\[name=${c.name}\\]\\.image$`),
+                state: "changed",
+            };
+        },
+    },
+    {
+        kinds: ["Deployment"],
+        edit: (o) => {
+            const replicas = (o.spec as { replicas?: number }).replicas;
+            if (replicas === undefined) return undefined;
+            return {
+                label: `kubectl scale ${resourceOf(o)}`,
+                edit: ["scale", resourceOf(o), `--replicas=${replicas + 1}`],
+                // No --field-manager: the API server names the manager after kubectl's user agent.
+                manager: "kubectl",
+                field: /^spec\.replicas$/,
+                state: "changed",
+            };
+        },
+    },
+    {
+        kinds: ["Deployment", "StatefulSet"],
+        edit: (o, _tag, r) => {
+            const limited = (podSpecOf(o)?.containers ?? []).filter(
+                (c) => c.resources?.limits?.cpu !== undefined && c.resources.limits.cpu !== "777m",
+            );
+            if (limited.length === 0) return undefined;
+            const c = r.pick(limited);
+            return {
+                label: `kubectl set resources ${resourceOf(o)} -c ${c.name} --limits=cpu=777m`,
+                edit: ["set", "resources", resourceOf(o), "-c", c.name, "--limits=cpu=777m"],
+                manager: "kubectl-set",
+                field: /resources\.limits\.cpu$/,
+                state: "changed",
+            };
+        },
+    },
+    {
+        kinds: ["ConfigMap"],
+        edit: (o, tag) =>
+            o.immutable === true
+                ? undefined
+                : {
+                      label: `a key added to ${resourceOf(o)}`,
+                      edit: [
+                          "patch",
+                          resourceOf(o),
+                          "--type=merge",
+                          "-p",
+                          JSON.stringify({ data: { [`drift-${tag}`]: "1" } }),
+                      ],
+                      manager: "kubectl-patch",
+                      field: new RegExp(`^data(\\.|\\[")drift-${tag}"?\\]?$`),
+                      state: "added",
+                  },
+    },
+    {
+        kinds: ["ConfigMap"],
+        edit: (o, _tag, r) => {
+            const keys = Object.keys((o.data as Record<string, string> | undefined) ?? {});
+            if (o.immutable === true || keys.length === 0) return undefined;
+            const key = r.pick(keys);
+            return {
+                label: `a value of ${resourceOf(o)} changed (${key})`,
+                edit: [
+                    "patch",
+                    resourceOf(o),
+                    "--type=merge",
+                    "-p",
+                    JSON.stringify({ data: { [key]: "changed by hand" } }),
+                ],
+                manager: "kubectl-patch",
+                field: new RegExp(`^data(\\.|\\[")${escape(key)}"?\\]?$`),
+                state: "changed",
+            };
+        },
+    },
+    {
+        kinds: ["Secret"],
+        edit: (o, _tag, r) => {
+            const keys = Object.keys({
+                ...(o.data as object | undefined),
+                ...(o.stringData as object | undefined),
+            });
+            if (o.immutable === true || keys.length === 0) return undefined;
+            const key = r.pick(keys);
+            const value = Buffer.from("changed by hand").toString("base64");
+            return {
+                label: `a key of ${resourceOf(o)} changed (${key})`,
+                edit: [
+                    "patch",
+                    resourceOf(o),
+                    "--type=merge",
+                    "-p",
+                    JSON.stringify({ data: { [key]: value } }),
+                ],
+                manager: "kubectl-patch",
+                field: new RegExp(`^data(\\.|\\[")${escape(key)}"?\\]?$`),
+                state: "changed",
+                engine: true,
+            };
+        },
+    },
+    {
+        kinds: ["ConfigMap", "Secret", "Service", "NetworkPolicy", "Deployment"],
+        edit: (o) => ({
+            label: `kubectl delete ${resourceOf(o)}`,
+            edit: ["delete", resourceOf(o)],
+            manager: "",
+            field: /.*/,
+            state: "missing",
+        }),
+    },
+    {
+        kinds: ["NetworkPolicy"],
+        edit: (o) =>
+            ((o.spec as { ingress?: unknown[] }).ingress ?? []).length === 0
+                ? undefined
+                : {
+                      label: `an ingress rule added to ${resourceOf(o)}`,
+                      edit: [
+                          "patch",
+                          resourceOf(o),
+                          "--type=json",
+                          "-p",
+                          '[{"op":"add","path":"/spec/ingress/-","value":{"from":[{"ipBlock":{"cidr":"0.0.0.0/0"}}]}}]',
+                      ],
+                      manager: "kubectl-patch",
+                      field: /^spec\.ingress$/,
+                      state: "items",
+                  },
+    },
+    {
+        kinds: ["CronJob"],
+        edit: (o) =>
+            (o.spec as { schedule?: string }).schedule === "7 7 * * *"
+                ? undefined
+                : {
+                      label: `the schedule of ${resourceOf(o)} changed`,
+                      edit: [
+                          "patch",
+                          resourceOf(o),
+                          "--type=merge",
+                          "-p",
+                          '{"spec":{"schedule":"7 7 * * *"}}',
+                      ],
+                      manager: "kubectl-patch",
+                      field: /^spec\.schedule$/,
+                      state: "changed",
+                  },
+    },
+];
+
+/**
+ * `count` hand edits for `seed`, generated from {@link EDIT_CLASSES} over the program's namespaced objects in
+ * `objects` (the local stack's render), plus at most one object made by hand: no two on one object, so each report
+ * line is its edit's.
+ */
+export function generateEdits(objects: readonly K8sObject[], seed: number, count: number): HandEdit[] {
+    const r = seeded(seed);
+    const out: HandEdit[] = [];
+    const candidates = objects.filter((o) => o.metadata.namespace);
+    // A class first, then one of its objects: every class as likely, however many objects each kind has.
+    const classes = [...EDIT_CLASSES.map((c) => c.kinds), ["hand-made"]];
+    for (let tries = 0; out.length < count && tries < count * 50; tries++) {
+        const tag = `g${seed}x${out.length}`;
+        const at = Math.floor(r.next() * classes.length);
+        if (at === EDIT_CLASSES.length) {
+            if (out.some((e) => e.state === "unmanaged")) continue;
+            const namespace = r.pick(candidates).metadata.namespace!;
+            out.push({
+                label: "an object created by hand",
+                edit: ["create", "configmap", `drift-${tag}`, "--from-literal=made=by-hand"],
+                namespace,
+                object: `ConfigMap ${namespace}/drift-${tag}`,
+                manager: "kubectl-create",
+                field: /.*/,
+                state: "unmanaged",
+                remove: ["delete", "configmap", `drift-${tag}`],
+            });
+            continue;
+        }
+        const ofKind = candidates.filter((o) => EDIT_CLASSES[at].kinds.includes(o.kind));
+        const o = r.pick(ofKind);
+        const object = `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+        if (out.some((e) => e.object === object)) continue;
+        const made = EDIT_CLASSES[at].edit(o, tag, r);
+        if (made) out.push({ ...made, namespace: o.metadata.namespace, object });
+    }
+    return out;
 }
