@@ -116,7 +116,7 @@ export function handEdits(live: LiveValues): HandEdit[] {
             ],
             object: `ConfigMap ${ns}/dials-etl-configmap`,
             manager: "kubectl-patch",
-            field: new RegExp(`^data(\\.|\\[")${escape(live.configMapKey)}"?\\]?$`),
+            field: dataField(live.configMapKey),
             // Updated in place (enableConfigMapMutable): a replace would delete every ETL worker reading it first.
             state: "changed",
         },
@@ -163,7 +163,7 @@ export function handEdits(live: LiveValues): HandEdit[] {
             ],
             object: `Secret ${ns}/redis-web-cache`,
             manager: "kubectl-patch",
-            field: new RegExp(`^data(\\.|\\[")${escape(live.secretKey)}"?\\]?$`),
+            field: dataField(live.secretKey),
             // Updated in place (components/shared/cluster.ts enableSecretMutable): compared key by key by the engine.
             state: "changed",
             engine: true,
@@ -290,6 +290,13 @@ export function handEdits(live: LiveValues): HandEdit[] {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A data key's path as drift names it (`data.key`, or `data["key"]` for a key with dots). */
+const dataField = (key: string) => new RegExp(`^data(\\.|\\[")${escape(key)}"?\\]?$`);
+
+/** A path below one container of a pod template (`rest` starts with its `.`), as drift names it. */
+const containerField = (container: string, rest: string) =>
+    new RegExp(`^${escape(`spec.template.spec.containers[name=${container}]${rest}`)}$`);
 
 /** `npm run drift` as an operator runs it, in the stack's directory with the engine's environment. */
 export function runDrift(
@@ -530,9 +537,7 @@ export const EDIT_CLASSES: readonly {
                 label: `kubectl set env ${resourceOf(o)} -c ${c.name}`,
                 edit: ["set", "env", resourceOf(o), "-c", c.name, `DRIFT_${tag.toUpperCase()}=1`],
                 manager: "kubectl-set",
-                field: new RegExp(
-                    `^spec\\.template\\.spec\\.containers\\[name=${c.name}\\]\\.env\\[name=DRIFT_${tag.toUpperCase()}\\]$`,
-                ),
+                field: containerField(c.name, `.env[name=DRIFT_${tag.toUpperCase()}]`),
                 state: "added",
             };
         },
@@ -562,7 +567,7 @@ export const EDIT_CLASSES: readonly {
                 label: `kubectl set image ${resourceOf(o)} ${c.name}`,
                 edit: ["set", "image", resourceOf(o), `${c.name}=quay.io/hand/${tag}:drift`],
                 manager: "kubectl-set",
-                field: new RegExp(`^spec\\.template\\.spec\\.containers\\[name=${c.name}\\]\\.image$`),
+                field: containerField(c.name, ".image"),
                 state: "changed",
             };
         },
@@ -614,7 +619,7 @@ export const EDIT_CLASSES: readonly {
                           JSON.stringify({ data: { [`drift-${tag}`]: "1" } }),
                       ],
                       manager: "kubectl-patch",
-                      field: new RegExp(`^data(\\.|\\[")drift-${tag}"?\\]?$`),
+                      field: dataField(`drift-${tag}`),
                       state: "added",
                   },
     },
@@ -634,7 +639,7 @@ export const EDIT_CLASSES: readonly {
                     JSON.stringify({ data: { [key]: "changed by hand" } }),
                 ],
                 manager: "kubectl-patch",
-                field: new RegExp(`^data(\\.|\\[")${escape(key)}"?\\]?$`),
+                field: dataField(key),
                 state: "changed",
             };
         },
@@ -659,7 +664,7 @@ export const EDIT_CLASSES: readonly {
                     JSON.stringify({ data: { [key]: value } }),
                 ],
                 manager: "kubectl-patch",
-                field: new RegExp(`^data(\\.|\\[")${escape(key)}"?\\]?$`),
+                field: dataField(key),
                 state: "changed",
                 engine: true,
             };
