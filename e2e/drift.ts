@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { ignoredAt } from "../tools/drift/engine";
 import { DriftReport } from "../tools/drift/report";
 import { FieldState } from "../tools/drift/analyse";
 import { ROOT } from "./localStack";
@@ -39,6 +40,11 @@ export interface HandEdit {
     or?: FieldState;
     /** Its verdict is the engine's preview's alone (drift reads the preview past every object it stops on). */
     engine?: boolean;
+    /**
+     * The edited field's path in the program's object (a list item as its index): where the resource's
+     * `ignoreChanges` would name it. A generated edit there is `ignored`: the program leaves the field to others.
+     */
+    at?: (string | number)[];
 }
 
 /** Two hand revisions of a Deployment's image for a rollout undo to go back over, each rolled out before the next. */
@@ -69,7 +75,10 @@ export interface LiveValues {
     indexerReplicas: number;
 }
 
-/** The fifteen edits and the three controls of issue 87; `live` holds what they read from the cluster. */
+/**
+ * The fifteen edits, the three controls of issue 87 and a rollout undo under an image trigger; `live` holds what they
+ * read from the cluster.
+ */
 export function handEdits(live: LiveValues): HandEdit[] {
     const ns = DRIFT_NAMESPACE;
     return [
@@ -254,6 +263,18 @@ export function handEdits(live: LiveValues): HandEdit[] {
             or: "changed",
         },
         {
+            // The same undo where the program leaves the image to an OpenShift image trigger (its ignoreChanges):
+            // named, and no drift, since no up sets that image (seen as "same" with the engine's inputs before).
+            label: "kubectl rollout undo of an image the program leaves to its trigger",
+            before: revisions("deployment/packit-service", "packit-service", "quay.io/hand/packit-service"),
+            edit: ["rollout", "undo", "deployment/packit-service"],
+            namespace: "packit-dev",
+            object: "Deployment packit-dev/packit-service",
+            manager: "kubectl",
+            field: /^spec\.template\.spec\.containers\[name=packit-service\]\.image$/,
+            state: "ignored",
+        },
+        {
             label: "an env var the program sets removed from a StatefulSet",
             edit: ["set", "env", "statefulset/packit-worker", "CELERY_RETRY_LIMIT-"],
             namespace: "packit-dev",
@@ -373,8 +394,10 @@ export function reportedProblem(
     // The system always; a runbook step where the runbook has one (it has none for the NetworkPolicies the program
     // adds, whose hand-added item gets its removal below instead).
     if (!d.object.system) return `${e.label}: no system named`;
+    // A field left to others needs no step: nothing is to be restored.
     if (
         stepRequired &&
+        state !== "ignored" &&
         d.steps.length === 0 &&
         !report.removals.some((r) => r.object === e.object && r.command)
     )
@@ -460,7 +483,12 @@ export function runShell(
 
 /** A seeded draw (a linear congruential generator: the same seed, the same draws on every machine). */
 function seeded(seed: number): { next: () => number; pick: <T>(xs: readonly T[]) => T } {
+    // Nearby seeds would start the generator at nearby states, and its first draws (the class) nearly agree: mix the
+    // seed first (murmur3's 32-bit finalizer).
     let state = seed >>> 0;
+    state = Math.imul(state ^ (state >>> 16), 0x85ebca6b) >>> 0;
+    state = Math.imul(state ^ (state >>> 13), 0xc2b2ae35) >>> 0;
+    state = (state ^ (state >>> 16)) >>> 0;
     const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     return { next, pick: (xs) => xs[Math.floor(next() * xs.length)] };
 }
@@ -475,6 +503,15 @@ interface Container {
 const podSpecOf = (o: K8sObject) =>
     (o.spec as { template?: { spec?: { containers?: Container[] } } } | undefined)?.template?.spec;
 const resourceOf = (o: K8sObject) => `${o.kind.toLowerCase()}/${o.metadata.name}`;
+/** A field of container `c` of a workload's pod template, as the program's object holds it (by index). */
+const containerAt = (o: K8sObject, c: Container, ...rest: string[]) => [
+    "spec",
+    "template",
+    "spec",
+    "containers",
+    (podSpecOf(o)?.containers ?? []).indexOf(c),
+    ...rest,
+];
 const PROGRAM_LABEL = "app.kubernetes.io/part-of";
 
 /**
@@ -483,9 +520,9 @@ const PROGRAM_LABEL = "app.kubernetes.io/part-of";
  * changed by another manager, `changed`; one it sets, removed, only the engine's preview sees (`restored`); an item
  * added to a list the program owns, `items`; a deleted object, `missing`; an object made by hand, `unmanaged`.
  *
- * A rollout undo is the listed control only: on the engine, the undo of packit-dev/packit-service went back to the
- * program's own image (seed 89, with and without awaiting the two hand revisions), which the same commands on a kwok
- * cluster holding the same object do not; until that is understood it is no generated class.
+ * A class names the edited field's path (`at`): where it lies under the resource's `ignoreChanges` (an image an
+ * OpenShift trigger sets, a controller's data), the verdict is `ignored` instead, whatever the class's own rule says
+ * (./generateEdits).
  */
 export const EDIT_CLASSES: readonly {
     kinds: readonly string[];
@@ -502,6 +539,7 @@ export const EDIT_CLASSES: readonly {
             edit: ["label", resourceOf(o), `drift-${tag}=by-hand`],
             manager: "kubectl-label",
             field: new RegExp(`^metadata\\.labels\\.drift-${tag}$`),
+            at: ["metadata", "labels", `drift-${tag}`],
             state: "added",
         }),
     },
@@ -512,6 +550,7 @@ export const EDIT_CLASSES: readonly {
             edit: ["annotate", resourceOf(o), `drift-${tag}=by-hand`],
             manager: "kubectl-annotate",
             field: new RegExp(`^metadata\\.annotations\\.drift-${tag}$`),
+            at: ["metadata", "annotations", `drift-${tag}`],
             state: "added",
         }),
     },
@@ -525,6 +564,7 @@ export const EDIT_CLASSES: readonly {
                       edit: ["label", resourceOf(o), `${PROGRAM_LABEL}-`],
                       manager: "",
                       field: /part-of/,
+                      at: ["metadata", "labels", PROGRAM_LABEL],
                       state: "restored",
                       engine: true,
                   },
@@ -538,6 +578,7 @@ export const EDIT_CLASSES: readonly {
                 edit: ["set", "env", resourceOf(o), "-c", c.name, `DRIFT_${tag.toUpperCase()}=1`],
                 manager: "kubectl-set",
                 field: containerField(c.name, `.env[name=DRIFT_${tag.toUpperCase()}]`),
+                at: containerAt(o, c, "env"),
                 state: "added",
             };
         },
@@ -554,6 +595,7 @@ export const EDIT_CLASSES: readonly {
                 edit: ["set", "env", resourceOf(o), "-c", c.name, `${name}-`],
                 manager: "",
                 field: /env/,
+                at: [...containerAt(o, c, "env"), c.env!.findIndex((e) => e.name === name)],
                 state: "restored",
                 engine: true,
             };
@@ -568,7 +610,26 @@ export const EDIT_CLASSES: readonly {
                 edit: ["set", "image", resourceOf(o), `${c.name}=quay.io/hand/${tag}:drift`],
                 manager: "kubectl-set",
                 field: containerField(c.name, ".image"),
+                at: containerAt(o, c, "image"),
                 state: "changed",
+            };
+        },
+    },
+    {
+        kinds: ["Deployment"],
+        edit: (o, tag, r) => {
+            const c = r.pick(podSpecOf(o)?.containers ?? []);
+            return {
+                label: `kubectl rollout undo ${resourceOf(o)} over two hand images of ${c.name}`,
+                before: revisions(resourceOf(o), c.name, `quay.io/hand/${tag}`),
+                edit: ["rollout", "undo", resourceOf(o)],
+                // No --field-manager: the API server names the manager after kubectl's user agent.
+                manager: "kubectl",
+                field: containerField(c.name, ".image"),
+                at: containerAt(o, c, "image"),
+                // As the listed control: a conflict where the engine's preview applies the template, else changed.
+                state: "conflict",
+                or: "changed",
             };
         },
     },
@@ -583,6 +644,7 @@ export const EDIT_CLASSES: readonly {
                 // No --field-manager: the API server names the manager after kubectl's user agent.
                 manager: "kubectl",
                 field: /^spec\.replicas$/,
+                at: ["spec", "replicas"],
                 state: "changed",
             };
         },
@@ -600,6 +662,7 @@ export const EDIT_CLASSES: readonly {
                 edit: ["set", "resources", resourceOf(o), "-c", c.name, "--limits=cpu=777m"],
                 manager: "kubectl-set",
                 field: /resources\.limits\.cpu$/,
+                at: containerAt(o, c, "resources", "limits", "cpu"),
                 state: "changed",
             };
         },
@@ -620,6 +683,7 @@ export const EDIT_CLASSES: readonly {
                       ],
                       manager: "kubectl-patch",
                       field: dataField(`drift-${tag}`),
+                      at: ["data", `drift-${tag}`],
                       state: "added",
                   },
     },
@@ -640,6 +704,7 @@ export const EDIT_CLASSES: readonly {
                 ],
                 manager: "kubectl-patch",
                 field: dataField(key),
+                at: ["data", key],
                 state: "changed",
             };
         },
@@ -665,6 +730,7 @@ export const EDIT_CLASSES: readonly {
                 ],
                 manager: "kubectl-patch",
                 field: dataField(key),
+                at: [o.stringData ? "stringData" : "data", key],
                 state: "changed",
                 engine: true,
             };
@@ -696,6 +762,7 @@ export const EDIT_CLASSES: readonly {
                       ],
                       manager: "kubectl-patch",
                       field: /^spec\.ingress$/,
+                      at: ["spec", "ingress"],
                       state: "items",
                   },
     },
@@ -715,6 +782,7 @@ export const EDIT_CLASSES: readonly {
                       ],
                       manager: "kubectl-patch",
                       field: /^spec\.schedule$/,
+                      at: ["spec", "schedule"],
                       state: "changed",
                   },
     },
@@ -723,9 +791,15 @@ export const EDIT_CLASSES: readonly {
 /**
  * `count` hand edits for `seed`, generated from {@link EDIT_CLASSES} over the program's namespaced objects in
  * `objects` (the local stack's render), plus at most one object made by hand: no two on one object, so each report
- * line is its edit's.
+ * line is its edit's. `ignored` gives an object's `ignoreChanges` (the stack's state, or the committed resource
+ * list): an edit there is `ignored`, by drift's own rule; a removal there is not drawn (nothing sees it, by design).
  */
-export function generateEdits(objects: readonly K8sObject[], seed: number, count: number): HandEdit[] {
+export function generateEdits(
+    objects: readonly K8sObject[],
+    seed: number,
+    count: number,
+    ignored: (o: K8sObject) => readonly string[] = () => [],
+): HandEdit[] {
     const r = seeded(seed);
     const out: HandEdit[] = [];
     const candidates = objects.filter((o) => o.metadata.namespace);
@@ -750,11 +824,20 @@ export function generateEdits(objects: readonly K8sObject[], seed: number, count
             continue;
         }
         const ofKind = candidates.filter((o) => EDIT_CLASSES[at].kinds.includes(o.kind));
+        if (ofKind.length === 0) continue;
         const o = r.pick(ofKind);
         const object = `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
         if (out.some((e) => e.object === object)) continue;
         const made = EDIT_CLASSES[at].edit(o, tag, r);
-        if (made) out.push({ ...made, namespace: o.metadata.namespace, object });
+        if (!made) continue;
+        const left = made.at && ignoredAt(ignored(o), made.at);
+        if (left && made.state === "restored") continue;
+        out.push({
+            ...made,
+            ...(left ? { state: "ignored", or: undefined, engine: undefined } : {}),
+            namespace: o.metadata.namespace,
+            object,
+        });
     }
     return out;
 }

@@ -1,6 +1,6 @@
 import { covers } from "../adopt/immutable";
-import { EngineStep, declaredAt, overlaps, pathSegments, replaces } from "./engine";
-import { ABSENT, Step, ownedPaths, render, valueAt } from "./fields";
+import { EngineStep, declaredAt, ignoredAt, isMasked, overlaps, pathSegments, replaces } from "./engine";
+import { ABSENT, Step, ownedPaths, render, valueAt, walk } from "./fields";
 import { ClusterController, CLUSTER_CONTROLLERS, ManagedFieldsEntry, classifyEntry } from "./managers";
 import { ManagedObject } from "./state";
 
@@ -17,9 +17,11 @@ import { ManagedObject } from "./state";
  *   pulumi/pulumi-kubernetes provider/pkg/provider/util.go `pruneSlice`), so the report prints their removal;
  * - `changed`: the program sets another value; the up applies the program's value (or replaces the object);
  * - `same`: the program sets the same value; nothing changes, the other manager co-owns it;
- * - `secret`: the program sets a secret there and no engine preview was read: not compared.
+ * - `secret`: the program sets a secret there and no engine preview was read: not compared;
+ * - `ignored`: the program leaves the field to others (the resource's `ignoreChanges`: an image trigger's image, a
+ *   controller's data): no up changes it, whatever its value, so it is named and is no drift.
  */
-export type FieldState = "added" | "items" | "changed" | "same" | "secret";
+export type FieldState = "added" | "items" | "changed" | "same" | "secret" | "ignored";
 
 export interface DriftedField {
     path: string;
@@ -32,6 +34,8 @@ export interface DriftedField {
     steps: Step[];
     /** Of a list the program sets: the indices of the live items no item of the program's matches (added by hand). */
     extra?: number[];
+    /** For `ignored`: the resource's `ignoreChanges` path that covers the field. */
+    ignoredBy?: string;
 }
 
 export interface ManagerChange {
@@ -58,13 +62,28 @@ function dataKeyed(object: ManagedObject, steps: readonly Step[]): Step[][] {
 const asData = (segments: readonly (string | number)[]) =>
     segments[0] === "stringData" ? ["data", ...segments.slice(1)] : [...segments];
 
+/**
+ * The field's path in the program's inputs as far as they reach (a list item as the program's index), then the
+ * names of the field steps past their end: where an `ignoreChanges` path would name it.
+ */
+function inputPath(inputs: unknown, steps: readonly Step[]): (string | number)[] {
+    const { segments, rest } = walk(inputs, steps, isMasked);
+    const names = rest.findIndex((s) => !("field" in s));
+    const named = (names < 0 ? rest : rest.slice(0, names)) as { field: string }[];
+    return [...segments, ...named.map((s) => s.field)];
+}
+
 function fieldVerdict(
     object: ManagedObject,
     live: unknown,
     steps: readonly Step[],
     step: EngineStep | undefined,
-): Pick<DriftedField, "state" | "replace" | "extra"> {
+): Pick<DriftedField, "state" | "replace" | "extra" | "ignoredBy"> {
     const inputs = step?.inputs ?? object.inputs;
+    const ignoredBy = dataKeyed(object, steps)
+        .map((s) => ignoredAt(object.ignoreChanges, inputPath(inputs, s)))
+        .find((x) => x !== undefined);
+    if (ignoredBy !== undefined) return { state: "ignored", ignoredBy };
     const d =
         dataKeyed(object, steps)
             .map((s) => declaredAt(inputs, s))

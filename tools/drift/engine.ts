@@ -84,6 +84,23 @@ export function pathSegments(path: string): (string | number)[] {
     return out;
 }
 
+/**
+ * The `ignoreChanges` path (a Pulumi property path, `*` for any item or field) that covers `segments`, a path in the
+ * program's inputs, or undefined. The engine keeps the state's value at an ignored path and everything below it, so
+ * no up changes what another manager writes there (pulumi/pulumi sdk/go/common/resource/properties_path.go).
+ */
+export function ignoredAt(
+    ignoreChanges: readonly string[],
+    segments: readonly (string | number)[],
+): string | undefined {
+    return ignoreChanges.find((path) => {
+        const p = pathSegments(path);
+        return (
+            p.length <= segments.length && p.every((s, i) => s === "*" || String(s) === String(segments[i]))
+        );
+    });
+}
+
 /** The envelope of a secret value: the engine's masked `[secret]`, or a checkpoint's signature object. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const isMasked = (v: unknown): boolean =>

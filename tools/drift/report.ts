@@ -49,8 +49,12 @@ export interface DriftReport {
     conflicts: { cluster: string; object: string; conflicts: Conflict[]; errors: string[] }[];
 }
 
-/** A field only co-owned at the program's value is no drift: the object is as the program declares it. */
-export const differs = (d: ObjectDrift) => d.changes.some((c) => c.fields.some((f) => f.state !== "same"));
+/**
+ * A field only co-owned at the program's value, or one the program leaves to others, is no drift: the object is as
+ * the program declares it.
+ */
+export const differs = (d: ObjectDrift) =>
+    d.changes.some((c) => c.fields.some((f) => f.state !== "same" && f.state !== "ignored"));
 
 /** 0: no drift; 2: drift (a change by hand, a missing object, an object the program does not manage); 1: unknown. */
 export function exitCode(r: DriftReport): number {
@@ -67,6 +71,7 @@ const STATE_TEXT: Record<DriftedField["state"], string> = {
     changed: "the program declares another value: pulumi up --refresh sets the program's value back",
     same: "the program declares the same value: no change, but it is co-owned",
     secret: "a secret value the program sets (not compared): pulumi up --refresh sets the program's value back",
+    ignored: "the program leaves it to others: no pulumi up changes it, no drift",
 };
 
 function fieldLine(f: DriftedField): string {
@@ -74,7 +79,8 @@ function fieldLine(f: DriftedField): string {
         ? `the program declares another value: pulumi up --refresh REPLACES the object (delete, then create): ${f.replace}`
         : STATE_TEXT[f.state];
     const items = f.extra ? ` [hand-added items at ${f.extra.join(", ")}]` : "";
-    return `      ${f.path}${f.whole ? " (whole item)" : ""}${items}: ${what}`;
+    const ignored = f.ignoredBy ? ` (ignoreChanges ${f.ignoredBy})` : "";
+    return `      ${f.path}${f.whole ? " (whole item)" : ""}${items}: ${what}${ignored}`;
 }
 
 const nextLine = (n: NextStep) =>

@@ -14,6 +14,8 @@ export interface StateResource {
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
     replaceOnChanges?: string[];
+    /** Paths the engine leaves to others (pulumi/pulumi@a05d88f sdk/go/common/apitype/core.go ResourceV3). */
+    ignoreChanges?: string[];
     delete?: boolean;
     /** Resources this one depends on, and per top-level input the resources its value came from. */
     dependencies?: string[];
@@ -44,6 +46,8 @@ export interface ManagedObject extends ObjectRef {
     /** What the program sets (secret values stay encrypted: never compared, never printed). */
     inputs: Record<string, unknown>;
     replaceOnChanges: string[];
+    /** The resource's `ignoreChanges` paths: fields the program leaves to others (an image trigger, a controller). */
+    ignoreChanges: string[];
 }
 
 /** `Deployment cms-dials-local/backend`: how the report names an object. */
@@ -88,6 +92,7 @@ export function managedObjects(checkpoint: Checkpoint, sections: readonly string
             ...(typeof outputs.__fieldManager === "string" ? { fieldManager: outputs.__fieldManager } : {}),
             inputs: r.inputs ?? {},
             replaceOnChanges: r.replaceOnChanges ?? [],
+            ignoreChanges: r.ignoreChanges ?? [],
         });
     }
     return out;

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { objectDrift } from "../../drift/analyse";
 import { CLUSTER_CONTROLLERS, PROVIDER_CLIENT_SIDE_MANAGERS, classifyEntry } from "../../drift/managers";
-import { EngineStep, declaredAt, pathSegments } from "../../drift/engine";
+import { EngineStep, declaredAt, ignoredAt, pathSegments } from "../../drift/engine";
 import { ManagedObject } from "../../drift/state";
 
 // Which managedFields entries of a managed object are drift, and what the next `pulumi up` does with each field.
@@ -20,6 +20,7 @@ function deployment(): ManagedObject {
         name: "backend",
         fieldManager: PROGRAM,
         replaceOnChanges: [],
+        ignoreChanges: [],
         inputs: {
             apiVersion: "apps/v1",
             kind: "Deployment",
@@ -330,5 +331,75 @@ describe("drift: paths between managed fields and the engine's diff", () => {
             "labels",
             "app.kubernetes.io/name",
         ]);
+    });
+
+    it("generated: an ignoreChanges path covers itself and everything below it, `*` any one step, nothing beside it", () => {
+        const step = fc.oneof(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,6}$/), fc.nat({ max: 4 }));
+        const text = (segments: readonly (string | number)[]) =>
+            segments.map((s, i) => (typeof s === "number" ? `[${s}]` : `${i ? "." : ""}${s}`)).join("");
+        fc.assert(
+            fc.property(
+                fc.array(step, { minLength: 1, maxLength: 6 }),
+                fc.array(step, { maxLength: 3 }),
+                fc.nat(),
+                (path, below, star) => {
+                    const full = [...path, ...below];
+                    assert.equal(ignoredAt([text(path)], full), text(path));
+                    const wild = path.map((s, i) => (i === star % path.length ? "*" : s));
+                    assert.equal(ignoredAt([text(wild)], full), text(wild));
+                    // Control: a sibling of the last step, and the parent, are not covered.
+                    const last = path[path.length - 1];
+                    const sibling = [...path.slice(0, -1), typeof last === "number" ? last + 1 : `${last}x`];
+                    assert.equal(ignoredAt([text(path)], [...sibling, ...below]), undefined);
+                    assert.equal(ignoredAt([text(path)], path.slice(0, -1)), undefined);
+                },
+            ),
+        );
+    });
+
+    it("a field under the resource's ignoreChanges (an image trigger's image, a controller's data) is left to others", () => {
+        const triggered: ManagedObject = {
+            ...deployment(),
+            ignoreChanges: ["spec.template.spec.containers[0].image"],
+        };
+        const live = liveAfterUp(
+            [updatedBy("kubectl", container({ "f:image": {}, "f:env": { 'k:{"name":"B"}': { ".": {} } } }))],
+            (o) => {
+                o.spec.template.spec.containers[0].image = "reg/backend:0";
+                o.spec.template.spec.containers[0].env.push({ name: "B", value: "2" });
+            },
+        );
+        const fields = objectDrift(triggered, live)!.changes[0].fields;
+        assert.deepEqual(
+            fields.map((f) => [f.path, f.state, f.ignoredBy]),
+            [
+                [
+                    "spec.template.spec.containers[name=backend].image",
+                    "ignored",
+                    "spec.template.spec.containers[0].image",
+                ],
+                ["spec.template.spec.containers[name=backend].env[name=B]", "added", undefined],
+            ],
+        );
+        // Control: without the option the same image is the program's to set back.
+        assert.equal(objectDrift(deployment(), live)!.changes[0].fields[0].state, "changed");
+        // A key added under an ignored map (a controller's data) is left too: no removal is printed for it.
+        const seeded: ManagedObject = {
+            ...deployment(),
+            kind: "ConfigMap",
+            ignoreChanges: ["data"],
+            inputs: { metadata: { name: "config" }, data: { a: "1" } },
+        };
+        const cm = {
+            metadata: {
+                name: "config",
+                managedFields: [updatedBy("hook", { "f:data": { "f:b": {}, "f:a": {} } })],
+            },
+            data: { a: "2", b: "1" },
+        };
+        assert.deepEqual(
+            objectDrift(seeded, cm)!.changes[0].fields.map((f) => f.state),
+            ["ignored", "ignored"],
+        );
     });
 });

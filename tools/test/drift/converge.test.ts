@@ -243,6 +243,25 @@ describe("drift: the procedure converges from generated hand edits (simulated cl
         assert.equal(stuck.snapshot(), before);
     });
 
+    it("a hand image under an image trigger (the program's ignoreChanges) is named as left to others, with no step", async () => {
+        const sim = new Simulation();
+        sim.update("Deployment", "tokman", "kubectl", (o) => (container(o).image = "reg/tokman:0"));
+        const [first, ...rest] = await converge(sim);
+        const text = renderReport(first);
+        assert.match(
+            text,
+            /spec\.template\.spec\.containers\[name=tokman\]\.image: the program leaves it to others: no pulumi up changes it, no drift \(ignoreChanges spec\.template\.spec\.containers\[0\]\.image\)/,
+        );
+        assert.deepEqual([exitCode(first), procedure(first), rest], [0, [], []]);
+        // Control: the same edit on a Deployment whose image the program sets is drift the forced up ends.
+        const set = new Simulation();
+        set.update("Deployment", "web", "kubectl", (o) => (container(o).image = "reg/web:0"));
+        const [drifted, ...after] = await converge(set);
+        assert.equal(exitCode(drifted), 2, renderReport(drifted));
+        assert.match(procedure(drifted)[0], /^PULUMI_K8S_ENABLE_PATCH_FORCE=true pulumi up/);
+        assert.deepEqual(after.map(exitCode), [0]);
+    });
+
     it("control: an env var removed from a StatefulSet behind an object the preview stops on is named in the first round", async () => {
         const sim = new Simulation();
         fc.sample(rolloutUndo, 1)[0].apply(sim);

@@ -2,7 +2,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { covers } from "../../adopt/immutable";
 import { KubeError } from "../../adopt/kube";
 import { KubeObject } from "../../adopt/model";
-import { declaredAt } from "../../drift/engine";
+import { declaredAt, pathSegments } from "../../drift/engine";
 import { Step, render } from "../../drift/fields";
 import { LiveCluster } from "../../drift/kube";
 import { PatchOp } from "../../drift/procedure";
@@ -116,6 +116,31 @@ const urnOf = (o: Json) => {
 };
 const keyOf = (o: Json) => `${String(o.kind)}/${String((o.metadata as Json).name)}`;
 
+/** The program's `ignoreChanges`: tokman's image follows an image trigger (packit's Deployments on OpenShift). */
+export const IGNORED: Readonly<Record<string, readonly string[]>> = {
+    "Deployment/tokman": ["spec.template.spec.containers[0].image"],
+};
+
+/**
+ * What the engine sends the provider: the program's object with the state's (refreshed) value at each ignored path,
+ * so no step ever changes one.
+ */
+function withIgnored(p: Json, live: Json | undefined): Json {
+    const out = structuredClone(p);
+    for (const path of IGNORED[keyOf(p)] ?? []) {
+        const at = pathSegments(path);
+        let from: unknown = live;
+        let to: unknown = out;
+        for (const [i, s] of at.entries()) {
+            from = (from as Record<string | number, unknown> | undefined)?.[s];
+            if (i === at.length - 1) {
+                if (from !== undefined) (to as Record<string | number, unknown>)[s] = structuredClone(from);
+            } else to = (to as Record<string | number, unknown>)[s];
+        }
+    }
+    return out;
+}
+
 /** What the engine shows of the program's inputs: a Secret's data masked. */
 const masked = (o: Json): Json => (o.kind === "Secret" ? { ...o, data: "[secret]" } : o);
 
@@ -132,6 +157,7 @@ export function managed(): ManagedObject[] {
         fieldManager: PROGRAM,
         inputs: masked(o),
         replaceOnChanges: [],
+        ignoreChanges: [...(IGNORED[keyOf(o)] ?? [])],
     }));
 }
 
@@ -339,8 +365,14 @@ export class Simulation {
             });
     }
 
+    /** The program's object as the engine sends it for this cluster (ignored paths at their live value). */
+    private declared(p: Json): Json {
+        return withIgnored(p, this.objects.get(keyOf(p))?.object);
+    }
+
     /** What the engine does to one object: its step, or the Stop it fails with. */
-    private stepOf(p: Json, forced: boolean, apply: boolean): { op: string; diffs: string[] } {
+    private stepOf(declared: Json, forced: boolean, apply: boolean): { op: string; diffs: string[] } {
+        const p = this.declared(declared);
         const held = this.objects.get(keyOf(p));
         if (!held) {
             if (apply) this.create(p);
@@ -415,10 +447,10 @@ export class Simulation {
             if (exclude.includes(urn)) continue;
             try {
                 const s = this.stepOf(p, false, false);
-                pre(urn, s.op, s.diffs, masked(p));
+                pre(urn, s.op, s.diffs, masked(this.declared(p)));
             } catch (err) {
                 if (!(err instanceof Stop)) throw err;
-                pre(urn, "update", [], masked(p));
+                pre(urn, "update", [], masked(this.declared(p)));
                 events.push({
                     diagnosticEvent: { urn, severity: "error", message: err.message, color: "never" },
                 } as unknown as EngineEvent);
