@@ -1,4 +1,5 @@
 import { runOncePodSpec } from "../shared/runOnce";
+import { consumersCheck } from "../shared/consumers";
 import { recordPods } from "../shared/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -30,6 +31,7 @@ import {
     SIZES,
     etlWorkers,
     preStopScript,
+    queueOf,
     startupCheckCommand,
     workerCommand,
 } from "./workers";
@@ -95,6 +97,7 @@ export class Etl extends SystemPart<DialsSection> {
         const workers = etlWorkers(this.config);
         for (const worker of workers) this.workloads[worker.name] = this.worker(pod, worker);
         this.workerNames = workers.map((w) => w.name);
+        if (workers.length > 0) this.consumers(args.image, reads, workers);
         this.registerOutputs({ workerNames: this.workerNames });
     }
 
@@ -225,6 +228,29 @@ export class Etl extends SystemPart<DialsSection> {
             // The release's pods start on a migrated schema (the Job is no object they name).
             // order: after the migration Job.
             this.child(pod.after.length > 0 ? { dependsOn: pod.after } : {}),
+        );
+    }
+
+    /**
+     * Runbook 003's check after a deploy, that every worker is back on its queue, as a Job `up` waits for: the broker
+     * URL is the one the workers read (`CELERY_BROKER_URL` of the ETL Secret; cms-DQM/dials@42c2c5f
+     * etl/python/celery/celeryconfig.py takes it as `broker_url` and sets no control exchange of its own).
+     */
+    private consumers(image: string, reads: EtlReads, workers: readonly EtlWorker[]): k8s.batch.v1.Job {
+        return consumersCheck(
+            this.childName("consumers"),
+            {
+                cluster: this.context.cluster,
+                namespace: this.#namespace,
+                app: dialsApp("etl-consumers", "verification"),
+                image,
+                env: { CELERY_BROKER_URL: reads.secret.env("CELERY_BROKER_URL") },
+                broker: "$CELERY_BROKER_URL",
+                queues: workers.map(queueOf),
+                release: image,
+            },
+            // order: once every worker is rolled out.
+            this.child({ dependsOn: workers.map((w) => this.workloads[w.name]) }),
         );
     }
 

@@ -77,14 +77,25 @@ function awsEnv(reads: PackitReads): EnvMap {
  * of them either (openshift/packit-service.yml.j2).
  */
 export function appEnv(config: PackitSection, reads: PackitReads, database: SecretHandle): EnvMap {
-    return mergeEnv(postgresClientEnv(database), sentryEnv(reads), {
+    return mergeEnv(postgresClientEnv(database), sentryEnv(reads), brokerEnv(reads), {
         DEPLOYMENT: config.deployment,
         PROJECT: config.namespace,
-        REDIS_SERVICE_HOST: { computed: reads.redis().localHost },
         DISTGIT_URL: config.distgit.url,
         DISTGIT_NAMESPACE: config.distgit.namespace,
     });
 }
+
+/** Where packit-service's Celery finds its broker (packit/packit-service@b828c3d7b9 packit_service/celerizer.py:27-31). */
+export function brokerEnv(reads: PackitReads): EnvMap {
+    return { REDIS_SERVICE_HOST: { computed: reads.redis().localHost } };
+}
+
+/**
+ * The broker URL packit-service's Celery builds from that env, as a shell expression with its defaults
+ * (packit/packit-service@b828c3d7b9 packit_service/celerizer.py:46, constants.py:380-384).
+ */
+export const BROKER_URL_SHELL =
+    "redis://:${REDIS_PASSWORD:-}@${REDIS_SERVICE_HOST:-redis}:${REDIS_SERVICE_PORT:-6379}/${REDIS_SERVICE_DB:-0}";
 
 /** Env of workers and beat: the API's, the Celery application, its retries, S3 and the pushgateway. */
 export function celeryEnv(

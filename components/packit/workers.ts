@@ -4,7 +4,8 @@ import { ContainerSpec } from "../shared/container";
 import { execProbe } from "../shared/probes";
 import { claimTemplate } from "../shared/volumes";
 import { Workload } from "../shared/workload";
-import { SecretFiles, celeryEnv, secretMounts } from "./env";
+import { BROKER_URL_SHELL, SecretFiles, brokerEnv, celeryEnv, secretMounts } from "./env";
+import { consumersCheck } from "../shared/consumers";
 import type { ServiceName } from "./config";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -71,6 +72,7 @@ export class PackitWorkers extends PackitPart {
                 this.statefulSets[group.name] = this.worker(group, clients.database);
         }
         if (clients.beat) this.beat = this.scheduler(clients.database);
+        this.consumers(args.groups);
         this.registerOutputs({ statefulSets: Object.keys(this.statefulSets) });
     }
 
@@ -114,6 +116,31 @@ export class PackitWorkers extends PackitPart {
                 },
             ],
         });
+    }
+
+    /**
+     * Runbook 001's check after a deploy (consumers back on their queues, seen in flower) as a Job `up` waits for,
+     * over every queue of a running worker group; none while the writers are paused or no worker runs.
+     */
+    private consumers(groups: readonly WorkerGroup[]): void {
+        const running = groups.filter((g) => this.statefulSets[g.name] && g.replicas > 0);
+        if (running.length === 0 || writersPaused(this.config)) return;
+        const image = this.images.containerImage("packit-worker", WORKER_CONTAINER).image;
+        consumersCheck(
+            this.childName("consumers"),
+            {
+                cluster: this.context.cluster,
+                namespace: this.namespace,
+                app: this.app("packit-worker-consumers", "verification"),
+                image,
+                env: brokerEnv(this.reads),
+                broker: BROKER_URL_SHELL,
+                queues: [...new Set(running.flatMap((g) => g.queues.split(",")))],
+                release: image,
+            },
+            // order: once every worker is rolled out.
+            this.child({ dependsOn: running.map((g) => this.statefulSets[g.name]) }),
+        );
     }
 
     private scheduler(database: SecretHandle): Workload {

@@ -206,27 +206,31 @@ export function afterDeployChecks(sections: readonly string[]): string[] {
         entry.kinds.set(r.kind, [...(entry.kinds.get(r.kind) ?? []), r.system]);
         bySteps.set(step.lines, entry);
     }
-    const checks = (kinds: Map<CheckKind, string[]>, skipped: boolean) =>
+    const how = (kind: CheckKind) => (CHECKS[kind].inUp ? "up" : CHECKS[kind].skipped ? "skipped" : "verify");
+    const checks = (kinds: Map<CheckKind, string[]>, by: ReturnType<typeof how>) =>
         [...kinds]
-            .filter(([kind]) => !!CHECKS[kind].skipped === skipped)
+            .filter(([kind]) => how(kind) === by)
             .map(([kind, systems]) => {
                 const on = sections.length > 1 ? ` (${systems.join(", ")})` : "";
-                return `${CHECKS[kind].what}${on}${skipped ? `: ${CHECKS[kind].skipped}` : ""}`;
+                const why = CHECKS[kind].inUp ?? CHECKS[kind].skipped;
+                return `${CHECKS[kind].what}${on}${by === "verify" ? "" : `: ${why}`}`;
             });
     return [
         "## After every deploy",
         "",
-        "The checks the runbook has the operator make once the system is deployed. `npm run verify -- --stack <stack>` makes them over the live systems, read-only, and lists those it cannot make as SKIP; the deploy and nightly drift workflows run it after each up ([verify.md](../operate/verify.md)). Checks `pulumi up` makes itself are runbook steps above.",
+        "The checks the runbook has the operator make once the system is deployed. `npm run verify -- --stack <stack>` makes them over the live systems, read-only, names those `pulumi up` makes in the cluster as UP and lists those nothing makes as SKIP; the deploy and nightly drift workflows run it after each up ([verify.md](../operate/verify.md)). Other checks `pulumi up` makes itself are runbook steps above.",
         "",
         ...[...bySteps.values()]
             .sort((a, b) => a.from - b.from)
             .map(({ step, from, to, kinds }) => {
-                const made = checks(kinds, false);
-                const listed = checks(kinds, true);
+                const made = checks(kinds, "verify");
+                const inUp = checks(kinds, "up");
+                const listed = checks(kinds, "skipped");
                 return (
                     `- **${from === to ? from : `${from}-${to}`}** ${prose(step)} → ` +
                     [
                         ...(made.length > 0 ? [`verify checks: ${made.join("; ")}`] : []),
+                        ...(inUp.length > 0 ? [`pulumi up checks: ${inUp.join("; ")}`] : []),
                         ...(listed.length > 0 ? [`Left to a person (SKIP): ${listed.join("; ")}`] : []),
                     ].join(". ")
                 );

@@ -151,7 +151,7 @@ export function renderReport(r: DriftReport): string {
     for (const d of r.drifted) {
         const o = d.object;
         lines.push(
-            `${describeObject(o)} on cluster ${o.cluster}: changed outside the program`,
+            `${describeObject(o)} on cluster ${o.cluster}: ${differs(d) ? "changed outside the program" : "written outside the program only where it allows (no drift)"}`,
             `  system ${o.system}; runbook step: ${d.steps.length > 0 ? d.steps.join("; ") : "none names it"}`,
         );
         if (d.next) lines.push(nextLine(d.next));
@@ -214,7 +214,7 @@ export function renderReport(r: DriftReport): string {
             "Objects made outside the program are not removed by any of this: find who made each one; delete it (kubectl delete) only once nobody needs it.",
         );
     const summary =
-        `drift of stack ${r.stack}: ${r.drifted.length} of ${total} managed objects changed outside the program, ` +
+        `drift of stack ${r.stack}: ${r.drifted.filter(differs).length} of ${total} managed objects changed outside the program, ` +
         `${r.restored.length} more changed by the next up, ${r.missing.length} missing, ` +
         `${r.unmanaged.length} unmanaged objects in owned namespaces` +
         (r.unreachable.length > 0 ? `; ${r.unreachable.length} clusters NOT CHECKED` : "");

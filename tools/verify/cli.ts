@@ -4,7 +4,7 @@ import { readStackFile } from "../plan/stackfile";
 // `npm run verify -- --stack <stack>`: the runbooks' post-deploy checks over the systems the stack deploys, read-only:
 // a GET to each public host, the certificate it serves against the one deployed, its DNS answer, Packit's /metrics
 // refusing a push, Prow's hook taking a signed ping and refusing a wrong HMAC, Callysto's hub API and announcement.
-// One line per check (PASS/FAIL/SKIP, what it saw, the runbook step); exit 1 on any failure, naming the steps to take.
+// One line per check (PASS/FAIL, UP for one `pulumi up` makes, SKIP; what it saw, the runbook step); exit 1 on any failure, naming the steps to take.
 // Secrets are read by key from the stack config (the certificates and the HMAC) and never printed.
 
 const USAGE =

@@ -58,7 +58,7 @@ export interface HubTarget {
     announcement?: string;
 }
 
-/** A check the runner cannot make from outside the cluster: listed as SKIP with why. */
+/** A check the runner cannot make from outside the cluster: made by `pulumi up` (UP) or listed as SKIP, with how or why. */
 export interface ClusterCheck {
     system: string;
     kind: "consumers" | "prowJob" | "hubPool";
@@ -76,7 +76,8 @@ export interface Targets {
     cluster: ClusterCheck[];
 }
 
-export type Outcome = "PASS" | "FAIL" | "SKIP";
+/** UP: made by `pulumi up` itself (a Job it waits for), which fails when the check does. */
+export type Outcome = "PASS" | "FAIL" | "SKIP" | "UP";
 
 /** One line of the report. */
 export interface CheckResult {
@@ -85,6 +86,6 @@ export interface CheckResult {
     check: string;
     step: RunbookStep;
     outcome: Outcome;
-    /** What it saw (or, for SKIP, why it did not look). */
+    /** What it saw (or, for SKIP, why it did not look; for UP, how the up makes it). */
     saw: string;
 }

@@ -12,7 +12,7 @@ export function renderResults(stack: string, results: readonly CheckResult[]): s
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
     lines.push(
         "",
-        `verify ${stack}: ${count("PASS")} passed, ${count("FAIL")} failed, ${count("SKIP")} skipped`,
+        `verify ${stack}: ${count("PASS")} passed, ${count("FAIL")} failed, ${count("UP")} made by pulumi up, ${count("SKIP")} skipped`,
     );
     const failed = results.filter((r) => r.outcome === "FAIL");
     if (failed.length > 0) {

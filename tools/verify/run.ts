@@ -9,7 +9,7 @@ import {
     Targets,
 } from "./model";
 import { Network, request, resolve, servedCertificate } from "./net";
-import { CheckKind, stepOf } from "./steps";
+import { CHECKS, CheckKind, stepOf } from "./steps";
 
 // The checks of `verify`, each one read-only request (a GET, a TLS handshake, a DNS question; the hook's ping is
 // answered by Prow with a pong and changes nothing; the refused push is refused before it stores anything, and a
@@ -208,7 +208,7 @@ export async function verify(targets: Targets, net: Network, options: VerifyOpti
             system: c.system,
             check: c.check,
             step: stepOf(c.kind, c.system),
-            outcome: "SKIP",
+            outcome: CHECKS[c.kind].inUp ? "UP" : "SKIP",
             saw: c.why,
         });
     return results;

@@ -59,8 +59,11 @@ const ROWS: Record<CheckKind, Partial<Record<string, string>>> = {
 
 const CLUSTER_ONLY = "needs the cluster (not reachable from the runner): not yet run as a Job";
 
-/** What each kind of check looks at, and, for one verify only lists (SKIP), why it does not look. */
-export const CHECKS: Record<CheckKind, { what: string; skipped?: string }> = {
+/**
+ * What each kind of check looks at; for one `pulumi up` makes in the cluster (what the runner cannot reach), how
+ * (`inUp`); for one verify only lists (SKIP), why nothing looks (`skipped`).
+ */
+export const CHECKS: Record<CheckKind, { what: string; skipped?: string; inUp?: string }> = {
     answers: { what: "each public host answers (HTTP below 500)" },
     certificate: {
         what: "the served certificate is trusted, made out to the host, not about to expire, and the one deployed",
@@ -70,7 +73,10 @@ export const CHECKS: Record<CheckKind, { what: string; skipped?: string }> = {
     hook: { what: "hook accepts a ping signed with the stack's HMAC and refuses one signed otherwise" },
     hubApi: { what: "the hub's API answers with its version" },
     announcement: { what: "the announcement is on the hub's login page (when the stack sets one)" },
-    consumers: { what: "consumers are back on their queues", skipped: CLUSTER_ONLY },
+    consumers: {
+        what: "consumers are back on their queues",
+        inUp: "a Job `pulumi up` waits for asks the workers over their broker (celery inspect active_queues) until every queue has a consumer, and fails the up naming the queues without one (components/shared/consumers.ts)",
+    },
     prowJob: { what: "a ProwJob succeeds after the deploy", skipped: CLUSTER_ONLY },
     hubPool: {
         what: "the hub's pool is healthy (hubtraf)",

@@ -267,13 +267,18 @@ export function stateRecords(
     return out;
 }
 
-/** What only the cluster can tell: listed as SKIP, with the way to check it by hand. */
+/** What only the cluster can tell: made by `pulumi up` (UP) or listed as SKIP, with how or why. */
 export function clusterChecks(systems: readonly string[]): ClusterCheck[] {
     const checks: ClusterCheck[] = [];
     const check = (system: string, kind: ClusterCheck["kind"], text: string, also = "") =>
         systems.includes(system) &&
-        checks.push({ system, kind, check: text, why: `${CHECKS[kind].skipped}${also}` });
-    check("dials", "consumers", "consumers back on the ETL queues", "; see flower");
+        checks.push({
+            system,
+            kind,
+            check: text,
+            why: `${CHECKS[kind].inUp ?? CHECKS[kind].skipped}${also}`,
+        });
+    check("dials", "consumers", "consumers back on the ETL queues");
     for (const s of ["packit", "stream"]) check(s, "consumers", "consumers back on the workers' queues");
     check("prow", "prowJob", "ProwJob succeeds after the deploy");
     check("callysto", "hubPool", "hub's pool is healthy (hubtraf)");

@@ -252,6 +252,11 @@ describe("drift: the procedure converges from generated hand edits (simulated cl
             text,
             /spec\.template\.spec\.containers\[name=tokman\]\.image: the program leaves it to others: no pulumi up changes it, no drift \(ignoreChanges spec\.template\.spec\.containers\[0\]\.image\)/,
         );
+        assert.match(
+            text,
+            /Deployment ns\/tokman on cluster c: written outside the program only where it allows \(no drift\)/,
+        );
+        assert.match(text, /drift of stack sim: 0 of \d+ managed objects changed outside the program/);
         assert.deepEqual([exitCode(first), procedure(first), rest], [0, [], []]);
         // Control: the same edit on a Deployment whose image the program sets is drift the forced up ends.
         const set = new Simulation();
