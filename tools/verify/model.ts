@@ -23,6 +23,15 @@ export interface HostTarget {
     /** The plan object that exposes it (`Route packit-prod/nginx`). */
     object: string;
     certificate: DeployedCertificate;
+    /** What the page must show, where the runbook's own check says (deck's title): more than an answer below 500. */
+    page?: PageExpectation;
+}
+
+/** A page a runbook's smoke test reads: its status and a text it must hold, with where both are said. */
+export interface PageExpectation {
+    status: number;
+    contains: string;
+    from: string;
 }
 
 /** A DNS record the stack says a name has. */

@@ -35,11 +35,19 @@ function result(kind: CheckKind, system: string, check: string, v: Verdict): Che
     return { system, check, step: stepOf(kind, system), outcome: v.ok ? "PASS" : "FAIL", saw: v.saw };
 }
 
-/** A host answers when it gives any HTTP answer but a server error (a router's 503 is an app that is not up). */
+/**
+ * A host answers when it gives any HTTP answer but a server error (a router's 503 is an app that is not up); where a
+ * runbook's smoke test reads the page, with its status and text.
+ */
 async function answers(net: Network, t: HostTarget): Promise<CheckResult> {
     const v = await attempt(async () => {
         const a = await request(net, t.host, "GET", t.path);
-        return { ok: a.status > 0 && a.status < 500, saw: `HTTP ${a.status}` };
+        if (!t.page) return { ok: a.status > 0 && a.status < 500, saw: `HTTP ${a.status}` };
+        const shown = a.body.includes(t.page.contains);
+        return {
+            ok: a.status === t.page.status && shown,
+            saw: `HTTP ${a.status}, "${t.page.contains}" ${shown ? "shown" : "NOT shown"} (as ${t.page.from} asks)`,
+        };
     });
     return result("answers", t.system, `answers GET https://${t.host}${t.path} (${t.object})`, v);
 }

@@ -1,5 +1,5 @@
 import { runbookTables } from "../conformance/load";
-import { RunbookStep } from "./model";
+import { PageExpectation, RunbookStep } from "./model";
 
 // The runbook step each check of `verify` stands for, per system: the row of facts/runbooks/<runbook>.yaml (its
 // `lines`) whose check the operator made by hand after a deploy. The step's words are read from the row, so a row
@@ -81,6 +81,22 @@ export const CHECKS: Record<CheckKind, { what: string; skipped?: string; inUp?: 
     hubPool: {
         what: "the hub's pool is healthy (hubtraf)",
         skipped: "needs the dummy authenticator (runbook: hubtraf works only with it); production uses shib",
+    },
+};
+
+/**
+ * The pages a runbook's smoke test reads, by system and the Service the host routes to. Prow's molecule verify
+ * (runbook 002 l.216-227) asks deck for 200 and "Prow Status" (kubevirt/project-infra@145ec5a
+ * github/ci/prow-deploy/molecule/default/smoke_tests.yaml, "verify Deck response is healthy"); the release the stacks
+ * pin still titles its index so (kubernetes-sigs/prow@7593870dc cmd/deck/template/index.html:1).
+ */
+export const PAGES: Record<string, Record<string, PageExpectation>> = {
+    prow: {
+        deck: {
+            status: 200,
+            contains: "Prow Status",
+            from: "runbook 002's molecule smoke test (kubevirt/project-infra@145ec5a smoke_tests.yaml)",
+        },
     },
 };
 

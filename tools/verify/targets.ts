@@ -9,7 +9,7 @@ import {
     RecordTarget,
     Targets,
 } from "./model";
-import { CHECKS } from "./steps";
+import { CHECKS, PAGES } from "./steps";
 
 // What verify checks, derived from the stack: its public hosts are the hosts of the Ingresses and Routes the program
 // records for it (one rule, whatever the system), each with the certificate the stack deployed for it; its records
@@ -110,7 +110,10 @@ export async function hostTargets(
         const ns = o.metadata?.namespace;
         if (isKind(r, "Ingress")) {
             const spec = o.spec as {
-                rules?: { host?: string; http?: { paths?: { path?: string }[] } }[];
+                rules?: {
+                    host?: string;
+                    http?: { paths?: { path?: string; backend?: { service?: { name?: string } } }[] };
+                }[];
                 tls?: { hosts?: string[]; secretName?: string }[];
             };
             for (const rule of spec.rules ?? []) {
@@ -124,12 +127,14 @@ export async function hostTargets(
                           `Secret ${ns}/${secret} is made in the cluster (cert-manager): not compared`,
                       )
                     : { none: "the Ingress names no certificate: the ingress controller's default" };
+                const page = PAGES[r.system]?.[rule.http?.paths?.[0]?.backend?.service?.name ?? ""];
                 hosts.push({
                     system: r.system,
                     host: rule.host,
                     path: literalPrefix(rule.http?.paths?.[0]?.path),
                     object: ref(r),
                     certificate: cert,
+                    ...(page ? { page } : {}),
                 });
             }
         } else if (isKind(r, "Route")) {

@@ -59,6 +59,8 @@ before(async () => {
                     status = host.startsWith("metrics-open.") ? 202 : 405;
                 else if (path === "/hook") status = hookAnswer(req, body, host.startsWith("lax."));
                 else if (path === "/hub/api") out = JSON.stringify({ version: "4.1.5" });
+                else if (host.startsWith("deck"))
+                    out = host.startsWith("deck.") ? "<title>Prow Status</title>" : "<title>404</title>";
                 else if (path === "/hub/login")
                     out = host.startsWith("hub.") ? `<div>${ANNOUNCEMENT}</div>` : "<div/>";
                 res.writeHead(status).end(out);
@@ -79,6 +81,8 @@ before(async () => {
         "hub",
         "nohub",
         "moved",
+        "deck",
+        "deck-blank",
     ].map((n): [string, string] => [`${n}.verify.test`, n === "moved" ? "127.0.0.2" : "127.0.0.1"]);
     dns = await startDnsServer(new Map(names));
 });
@@ -156,6 +160,24 @@ describe("verify's checks on loopback", () => {
             ["certificate of good.verify.test"],
         );
         assert.match(failed(rs)[0].saw, /not trusted/);
+    });
+
+    it("a page a runbook's smoke test reads must show its text; control: 200 without it fails", async () => {
+        const page = { status: 200, contains: "Prow Status", from: "the smoke test" };
+        const rs = await run({
+            hosts: [
+                { ...host("deck"), page },
+                { ...host("deck-blank"), page },
+            ],
+        });
+        const answered = rs.filter((r) => r.check.startsWith("answers"));
+        assert.deepEqual(
+            answered.map((r) => [r.outcome, r.saw]),
+            [
+                ["PASS", 'HTTP 200, "Prow Status" shown (as the smoke test asks)'],
+                ["FAIL", 'HTTP 200, "Prow Status" NOT shown (as the smoke test asks)'],
+            ],
+        );
     });
 
     it("control: a host answering 503 fails its answers check", async () => {

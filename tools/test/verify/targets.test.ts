@@ -58,6 +58,11 @@ describe("verify's targets of the prod stack", function () {
             "callysto hub.callysto.ca/hub/login",
         ])
             assert.ok(hosts.includes(h), `${h} missing from ${hosts.join(", ")}`);
+        // The page runbook 002's smoke test reads: deck's, by the Service its host routes to; no other host has one.
+        assert.deepEqual(
+            targets.hosts.filter((h) => h.page).map((h) => `${h.object} ${h.page!.contains}`),
+            ["Ingress kubevirt-prow/deck Prow Status"],
+        );
     });
 
     it("compares Packit's served certificate with the stack's secret, Prow's with nothing it holds", () => {
