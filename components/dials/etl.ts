@@ -1,5 +1,5 @@
 import { runOncePodSpec } from "../shared/runOnce";
-import { consumersCheck } from "../shared/consumers";
+import { ConsumersCheck } from "../shared/consumers";
 import { recordPods } from "../shared/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -237,7 +237,7 @@ export class Etl extends SystemPart<DialsSection> {
      * etl/python/celery/celeryconfig.py takes it as `broker_url` and sets no control exchange of its own).
      */
     private consumers(image: string, reads: EtlReads, workers: readonly EtlWorker[]): k8s.batch.v1.Job {
-        return consumersCheck(
+        return new ConsumersCheck(
             this.childName("consumers"),
             {
                 cluster: this.context.cluster,

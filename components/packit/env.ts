@@ -91,11 +91,15 @@ export function brokerEnv(reads: PackitReads): EnvMap {
 }
 
 /**
- * The broker URL packit-service's Celery builds from that env, as a shell expression with its defaults
- * (packit/packit-service@b828c3d7b9 packit_service/celerizer.py:46, constants.py:380-384).
+ * The broker URL packit-service's Celery builds from that env, as shell with its defaults (packit/packit-service@
+ * b828c3d7b9 packit_service/celerizer.py:46, constants.py:380-384; hardly's tasks use the same app, packit/hardly@
+ * 9ed959fe6e hardly/tasks.py:21). The password part is assembled apart, so no URL in the spec carries credentials'
+ * shape; an empty one is no password either way.
  */
-export const BROKER_URL_SHELL =
-    "redis://:${REDIS_PASSWORD:-}@${REDIS_SERVICE_HOST:-redis}:${REDIS_SERVICE_PORT:-6379}/${REDIS_SERVICE_DB:-0}";
+export const BROKER_SHELL = {
+    setup: ['auth=""', '[ -n "${REDIS_PASSWORD:-}" ] && auth=":${REDIS_PASSWORD}@"'],
+    url: "redis://${auth}${REDIS_SERVICE_HOST:-redis}:${REDIS_SERVICE_PORT:-6379}/${REDIS_SERVICE_DB:-0}",
+} as const;
 
 /** Env of workers and beat: the API's, the Celery application, its retries, S3 and the pushgateway. */
 export function celeryEnv(

@@ -4,8 +4,8 @@ import { ContainerSpec } from "../shared/container";
 import { execProbe } from "../shared/probes";
 import { claimTemplate } from "../shared/volumes";
 import { Workload } from "../shared/workload";
-import { BROKER_URL_SHELL, SecretFiles, brokerEnv, celeryEnv, secretMounts } from "./env";
-import { consumersCheck } from "../shared/consumers";
+import { BROKER_SHELL, SecretFiles, brokerEnv, celeryEnv, secretMounts } from "./env";
+import { ConsumersCheck } from "../shared/consumers";
 import type { ServiceName } from "./config";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -126,7 +126,7 @@ export class PackitWorkers extends PackitPart {
         const running = groups.filter((g) => this.statefulSets[g.name] && g.replicas > 0);
         if (running.length === 0 || writersPaused(this.config)) return;
         const image = this.images.containerImage("packit-worker", WORKER_CONTAINER).image;
-        consumersCheck(
+        new ConsumersCheck(
             this.childName("consumers"),
             {
                 cluster: this.context.cluster,
@@ -134,7 +134,8 @@ export class PackitWorkers extends PackitPart {
                 app: this.app("packit-worker-consumers", "verification"),
                 image,
                 env: brokerEnv(this.reads),
-                broker: BROKER_URL_SHELL,
+                broker: BROKER_SHELL.url,
+                setup: BROKER_SHELL.setup,
                 queues: [...new Set(running.flatMap((g) => g.queues.split(",")))],
                 release: image,
             },

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "./cluster";
 import { ContainerSpec } from "./container";
+import { blockOptions } from "./block";
 import { AppIdentity, standardLabels } from "./labels";
 import { contentHash } from "./naming";
 import { recordPods } from "./network";
@@ -32,9 +33,14 @@ const quoted = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
  * celery/worker/control.py `active_queues`), so a queue's entry is `"name": "<queue>"`. No app is imported: the
  * workers use celery's default control exchange, so the broker alone reaches them.
  */
-export function consumersScript(broker: string, queues: readonly string[]): string {
+export function consumersScript(
+    broker: string,
+    queues: readonly string[],
+    setup: readonly string[] = [],
+): string {
     return [
         "set -u",
+        ...setup,
         "attempt=1",
         "while :; do",
         `  replies=$(celery --broker="${broker}" inspect active_queues --json --timeout=${CONSUMER_REPLY_SECONDS} 2>&1)`,
@@ -67,6 +73,8 @@ export interface ConsumersCheckArgs {
     env?: ContainerSpec["env"];
     /** A shell expression over that env for the broker's URL, as the workers build it. */
     broker: string;
+    /** Shell lines the expression needs first (the parts of a URL it assembles). */
+    setup?: readonly string[];
     /** Every queue the workers consume. */
     queues: readonly string[];
     /** The release the workers run (a new one is a new Job, which runs again). */
@@ -75,39 +83,40 @@ export interface ConsumersCheckArgs {
 
 /**
  * The Job that waits for a consumer on every queue: named after the release and the queues, so each release, or a
- * change of queues, runs it once more; `opts` orders it after the workers.
+ * change of queues, runs it once more; `opts` orders it after the workers. `up` waits for it.
  */
-export function consumersCheck(
-    name: string,
-    args: ConsumersCheckArgs,
-    opts: pulumi.CustomResourceOptions,
-): k8s.batch.v1.Job {
-    const labels = standardLabels(args.app);
-    const containers: ContainerSpec[] = [
-        {
-            name: "consumers",
-            image: args.image,
-            command: ["/bin/sh", "-c", consumersScript(args.broker, args.queues)],
-            env: args.env,
-            resources: sized("50m", "128Mi", "500m", "256Mi"),
-        },
-    ];
-    const jobName = `${args.app.name}-${contentHash([args.release, [...args.queues].sort()]).slice(0, 10)}`;
-    recordPods(args.cluster, `Job ${jobName}`, args.namespace, { matchLabels: labels }, { containers });
-    return new k8s.batch.v1.Job(
-        name,
-        {
-            metadata: { name: jobName, namespace: args.namespace, labels },
-            spec: {
-                backoffLimit: 0,
-                activeDeadlineSeconds: CONSUMER_DEADLINE_SECONDS,
-                template: { metadata: { labels }, spec: runOncePodSpec(args.cluster.platform, containers) },
+export class ConsumersCheck extends k8s.batch.v1.Job {
+    constructor(name: string, args: ConsumersCheckArgs, opts: pulumi.CustomResourceOptions) {
+        const labels = standardLabels(args.app);
+        const containers: ContainerSpec[] = [
+            {
+                name: "consumers",
+                image: args.image,
+                command: ["/bin/sh", "-c", consumersScript(args.broker, args.queues, args.setup)],
+                env: args.env,
+                resources: sized("50m", "128Mi", "500m", "256Mi"),
             },
-        },
-        // The provider waits 10 minutes for a Job by default (pulumi/pulumi-kubernetes@a03ff6b provider/pkg/await/
-        // job.go DefaultJobTimeoutMins): the script's own deadline decides instead.
-        { ...opts, customTimeouts: { create: WAIT, update: WAIT } },
-    );
+        ];
+        const jobName = `${args.app.name}-${contentHash([args.release, [...args.queues].sort()]).slice(0, 10)}`;
+        recordPods(args.cluster, `Job ${jobName}`, args.namespace, { matchLabels: labels }, { containers });
+        super(
+            name,
+            {
+                metadata: { name: jobName, namespace: args.namespace, labels },
+                spec: {
+                    backoffLimit: 0,
+                    activeDeadlineSeconds: CONSUMER_DEADLINE_SECONDS,
+                    template: {
+                        metadata: { labels },
+                        spec: runOncePodSpec(args.cluster.platform, containers),
+                    },
+                },
+            },
+            // The provider waits 10 minutes for a Job by default (pulumi/pulumi-kubernetes@a03ff6b provider/pkg/await/
+            // job.go DefaultJobTimeoutMins): the script's own deadline decides instead.
+            blockOptions("Job", name, { ...opts, customTimeouts: { create: WAIT, update: WAIT } }),
+        );
+    }
 }
 
 /** How long `up` waits for the Job: its deadline and a minute for the pod to start. */

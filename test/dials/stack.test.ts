@@ -180,8 +180,17 @@ describe("dials on the prod stack", () => {
         });
     });
 
-    it("never touches the production schema without dials.migration: no Job, no init container, no alembic", () => {
-        assert.deepEqual(k8sObjects("kubernetes:batch/v1:Job", PROD), []);
+    it("never touches the production schema without dials.migration: no migration Job, no init container, no alembic", () => {
+        // The one Job is the consumers check, which asks the workers over the broker and opens no database.
+        const jobs = k8sObjects("kubernetes:batch/v1:Job", PROD);
+        assert.deepEqual(
+            jobs.map((j) => field(j.inputs, "metadata.name")),
+            jobs
+                .map((j) => field(j.inputs, "metadata.name"))
+                .filter((n) => /^etl-consumers-/.test(String(n))),
+        );
+        assert.equal(jobs.length, 1);
+        for (const j of jobs) assert.doesNotMatch(JSON.stringify(j.inputs), /DATABASE|alembic/);
         assert.doesNotMatch(JSON.stringify(kubernetesObjects()), /alembic/);
         for (const d of etlDeployments()) {
             assert.equal(field(d.inputs, "spec.template.spec.initContainers"), undefined, d.name);
@@ -433,9 +442,9 @@ describe("dials on the prod stack", () => {
             ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         );
         // 22 Deployments (16 workers: v1.12.0 has no downloaders), 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2
-        // Routes, 4 ImageStreams; no migration Job; 5 NetworkPolicies (the default deny; redis-etl-broker,
-        // redis-web-cache, backend-nginx, frontend).
-        assert.equal(objects.length, 47);
+        // Routes, 4 ImageStreams; no migration Job, the consumers check's; 5 NetworkPolicies (the default deny;
+        // redis-etl-broker, redis-web-cache, backend-nginx, frontend).
+        assert.equal(objects.length, 48);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
         assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
@@ -443,8 +452,8 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        // The 47 above and the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend).
-        assert.equal(objects.length, 49);
+        // The 48 above and the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend).
+        assert.equal(objects.length, 50);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
             [],

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { DIALS_EVIDENCE } from "../../components/dials/evidence";
-import { QueueView, containerVerdict, flagName, unservedQueues } from "../evidence/check";
+import { QueueView, containerVerdict, flagName, scriptCommands, unservedQueues } from "../evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { At, ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/schema";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
@@ -136,8 +136,10 @@ export function readFacts(table: readonly ImageEvidence[], c: DialsContainer): R
  */
 export function variableMismatches(containers: readonly DialsContainer[]): string[] {
     return containers.flatMap((c) => {
+        // The command too: a Job's own script that runs celery without the ETL's app starts none of its code.
         const verdict = containerVerdict(TABLE, {
             image: String(c.container.image),
+            ...(Array.isArray(c.container.command) ? { command: c.container.command.map(String) } : {}),
             env: [...c.vars].map((name) => ({ name })),
             probes: [],
         });
@@ -198,11 +200,17 @@ export function unconsumed(containers: readonly DialsContainer[], workspaces: re
     });
 }
 
-/** Every celery flag a container passes: its command, and the scripts of its probes and hooks that run celery. */
+/**
+ * Every celery flag a container passes: its command, its own shell script (a Job's), and the scripts of its probes and
+ * hooks that run celery.
+ */
 export function celeryFlags(c: DialsContainer): string[] {
     const lines: string[][] = [];
     const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
     if (command[0] === "celery") lines.push(command);
+    const script = command.length === 3 && command[1] === "-c" ? command[2] : undefined;
+    if (script !== undefined)
+        for (const words of scriptCommands(script)) if (words[0] === "celery") lines.push(words);
     const scripts = JSON.stringify([c.container.startupProbe, c.container.lifecycle] as unknown[]);
     for (const m of scripts.matchAll(/celery [^"\\]*/g)) lines.push(m[0].split(/\s+/));
     return lines.flatMap((args) => args.flatMap((a) => flagName(a) ?? []));

@@ -94,20 +94,26 @@ for (const stack of COMMITTED_STACKS) {
 
         it("control: without the worker image's paths, every container running its start script fails", () => {
             const table = withEntry("quay.io/packit/packit-worker", tag, (f) => ({ ...f, paths: [] }));
-            const found = pathFindings(replay(resources, table).mismatches);
+            const all = pathFindings(replay(resources, table).mismatches);
+            const found = all.filter((m) => m.includes("names /usr/bin/run_worker.sh"));
             const workers = plannedContainers(resources).filter(
-                (c) => c.view.image === `quay.io/packit/packit-worker:${tag}`,
+                (c) =>
+                    c.view.image === `quay.io/packit/packit-worker:${tag}` &&
+                    (c.view.command ?? []).includes("/usr/bin/run_worker.sh"),
             );
             assert.ok(workers.length >= 2);
             assert.deepEqual(
                 found.map((m) => m.slice(0, m.indexOf(": names "))).sort(),
                 workers.map((c) => c.where).sort(),
             );
-            for (const m of found)
-                assert.match(
-                    m,
-                    /names \/usr\/bin\/run_worker\.sh in its command, .*quay\.io\/packit\/packit-worker/,
-                );
+            for (const m of found) assert.match(m, /in its command, .*quay\.io\/packit\/packit-worker/);
+            // The consumers check runs its own script in the same image: it loses its shell, and nothing else fails.
+            assert.deepEqual(
+                all
+                    .filter((m) => !found.includes(m))
+                    .map((m) => m.replace(/-[0-9a-f]{10} /, " ").split(", which")[0]),
+                [`packit Job ${ns}/packit-worker-consumers consumers: names /bin/sh in its command`],
+            );
         });
 
         it("control: a script's absolute path fails, a URL path in a flag and an HTTP probe's path do not", () => {

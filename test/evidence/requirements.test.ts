@@ -299,13 +299,15 @@ describe("flags and variables held to one requirement rule, on generated contain
         );
     });
 
-    it("a container's own shell script is held to the image's variables only when it calls one of the image's programs", () => {
+    it("a container's own shell script is held to the image's variables only when it calls one of the image's programs (with the flag that loads its code, where one must)", () => {
         fc.assert(
             fc.property(
                 fc.constantFrom("app", "curl", "/usr/bin/app"),
                 fc.boolean(),
                 fc.boolean(),
-                (program, inArgs, required) => {
+                fc.constantFrom(undefined, "--code=x", "-C", "--other=x"),
+                fc.boolean(),
+                (program, inArgs, required, codeArg, codeEnv) => {
                     const table: ImageEvidence[] = [
                         {
                             ...entry(
@@ -316,18 +318,25 @@ describe("flags and variables held to one requirement rule, on generated contain
                         },
                     ];
                     (table[0].facts as { binaries?: string[] }).binaries = ["app"];
-                    const script = `set -e; ${program} --x`;
+                    // Half the draws: `app` loads the image's code only with --code (or -C), like celery's --app.
+                    const gated = codeArg !== undefined;
+                    if (gated)
+                        (table[0].facts as { codeFlags?: object[] }).codeFlags = [
+                            { binary: "app", flag: "code", short: "C", env: "CODE", at: "o/r@c:p:3" },
+                        ];
+                    const script = `set -e; ${program} --x${gated ? ` ${codeArg}` : ""}`;
                     const view: ContainerView = {
                         image: "example.org/x:v1",
                         ...(inArgs
                             ? { command: ["/bin/sh", "-c"], args: [script] }
                             : { command: ["/bin/sh", "-c", script] }),
-                        env: [],
+                        // The code named by its variable instead of the flag starts it all the same.
+                        env: codeEnv ? [{ name: "CODE", value: "x" }] : [],
                         probes: [],
                     };
                     const v = containerVerdict(table, view);
                     const mismatches = v.state === "checked" ? v.mismatches : ["?"];
-                    const starts = program !== "curl";
+                    const starts = program !== "curl" && (!gated || codeArg !== "--other=x" || codeEnv);
                     const expected = required
                         ? "sets no MODE"
                         : 'leaves MODE at its default "a" without PEER';

@@ -3,6 +3,7 @@ import {
     QueueView,
     SecretFiles,
     containerVerdict,
+    startsImage,
     listensOn,
     resolvePort,
     unservedQueues,
@@ -374,6 +375,9 @@ export function queueViews(
     return containers.flatMap((c) => {
         const verdict = containerVerdict(table, c.view);
         if (verdict.state !== "checked" || verdict.entry.facts.state !== "read") return [];
+        // A container running its own script that starts none of the image's software serves and publishes nothing
+        // (the consumers check asks the workers over the broker from a worker image).
+        if (!startsImage(verdict.entry.facts, c.view)) return [];
         const values = new Map(
             (c.view.env ?? []).flatMap((e) =>
                 typeof e.value === "string" ? [[e.name, e.value] as const] : [],

@@ -283,14 +283,26 @@ function flagSettings(facts: ReadFacts, c: ContainerView): Setting[] {
 
 /**
  * Whether the container starts the image's software: no inline shell script of its own, or one that calls one of the
- * image's programs (`binaries`). A script that calls none of them (a curl check run in an API's image) never starts
- * the software, so what the software needs from its variables does not apply to it.
+ * image's programs (`binaries`), with the flag that makes it load the image's code where one must (`codeFlags`). A
+ * script that calls none of them (a curl check run in an API's image), or calls celery over a broker without the
+ * image's app, never starts the software, so what the software needs from its variables does not apply to it.
  */
-function startsImage(facts: ReadFacts, c: ContainerView): boolean {
+export function startsImage(facts: ReadFacts, c: ContainerView): boolean {
     const script = containerScript(c);
     if (script === undefined) return true;
     const binaries = new Set(facts.binaries ?? []);
-    return scriptCommands(script).some((words) => binaries.has(scriptCall(words).program));
+    return scriptCommands(script).some((words) => {
+        const { program, rest } = scriptCall(words);
+        if (!binaries.has(program)) return false;
+        const code = facts.codeFlags?.find((f) => f.binary === program);
+        return (
+            code === undefined ||
+            rest.some(
+                (a) => flagName(a) === code.flag || (code.short !== undefined && a === `-${code.short}`),
+            ) ||
+            (code.env !== undefined && (c.env ?? []).some((e) => e.name === code.env))
+        );
+    });
 }
 
 /** The variables the image reads that a container sets, or that have a default in the source. */

@@ -81,7 +81,8 @@ const namedFact = z.strictObject({
     /**
      * A variable the process cannot do without: unset, it stops, or does what production does not. Every container
      * that starts the image's software must set it (the replay counts `env` and the keys its `envFrom` sources hold;
-     * a container running only its own shell script, which calls none of `binaries`, never starts it).
+     * a container running only its own shell script, which calls none of `binaries`, or calls them without their
+     * `codeFlags`, never starts it).
      */
     required: z.boolean().optional(),
     at,
@@ -131,6 +132,24 @@ const readFacts = z.strictObject({
      * name: each flag such a call passes must be one of `flags` (global, or of a subcommand the call names).
      */
     binaries: names.optional(),
+    /**
+     * Of those programs, the ones that run the image's own code only when a flag names it (celery loads the image's
+     * app only with `--app`/`-A`; without, it is celery's default app over a broker the call names): a call without
+     * the flag starts none of the image's software, so what that software needs of its variables does not apply.
+     */
+    codeFlags: z
+        .array(
+            z.strictObject({
+                binary: z.string().min(1),
+                flag: z.string().min(1),
+                short: z.string().length(1).optional(),
+                /** The variable that names the code as the flag would (celery reads `APP` for `--app`). */
+                env: z.string().min(1).optional(),
+                at,
+            }),
+        )
+        .readonly()
+        .optional(),
     consumes: z.array(namedFact).readonly().optional(),
     publishes: z.array(namedFact).readonly().optional(),
     /** How a container of the image names its queues, where it does (absent: it serves all `consumes`). */
