@@ -4,11 +4,7 @@ import { readFileSync, readdirSync } from "fs";
 import { createServer } from "net";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import {
-    CONSUMER_ATTEMPTS,
-    CONSUMER_DELAY_SECONDS,
-    CONSUMER_REPLY_SECONDS,
-} from "../components/shared/consumers";
+import { queuesIn, shortened } from "../test/shared/consumersScript";
 import { ROOT } from "./localStack";
 
 // The consumers Job `pulumi up` waits for (components/shared/consumers.ts), its script as the committed stage plan
@@ -46,18 +42,6 @@ function plannedJobs(): PlannedJob[] {
             }),
     );
 }
-
-/** The script with the test's waits: a few short attempts instead of ten minutes. */
-function quick(script: string): string {
-    return script
-        .replace(`-ge ${CONSUMER_ATTEMPTS}`, "-ge 8")
-        .replace(`sleep ${CONSUMER_DELAY_SECONDS}`, "sleep 1")
-        .replace(`--timeout=${CONSUMER_REPLY_SECONDS}`, "--timeout=2");
-}
-
-/** The queues the script waits for (its `for queue in ...` line). */
-const queuesOf = (script: string) =>
-    [...(/for queue in (.*); do/.exec(script)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1]);
 
 /** Debian's celery runs on Debian's python3: PATH without the machine's other pythons. */
 const DEBIAN_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
@@ -112,7 +96,7 @@ describe("the consumers Job's script against Debian's Redis and Celery workers",
                 "stream-stg/packit-worker-consumers",
             ],
         );
-        for (const j of jobs) assert.ok(queuesOf(j.script).length >= 3, j.name);
+        for (const j of jobs) assert.ok(queuesIn(j.script).length >= 3, j.name);
     });
 
     for (const job of jobs.filter((j) => !j.name.startsWith("stream-")))
@@ -130,7 +114,7 @@ describe("the consumers Job's script against Debian's Redis and Celery workers",
             const env: Record<string, string> = names.includes("CELERY_BROKER_URL")
                 ? { CELERY_BROKER_URL: url }
                 : { REDIS_SERVICE_HOST: "127.0.0.1", REDIS_SERVICE_PORT: String(port) };
-            const queues = queuesOf(job.script);
+            const queues = queuesIn(job.script);
             const half = Math.ceil(queues.length / 2);
             const worker = (name: string, qs: string[]) => {
                 const p = spawn(
@@ -152,12 +136,12 @@ describe("the consumers Job's script against Debian's Redis and Celery workers",
             };
             worker("first", queues.slice(0, half));
             const second = worker("second", queues.slice(half));
-            const all = await run(quick(job.script), env);
+            const all = await run(shortened(job.script, 8), env);
             assert.equal(all.code, 0, all.out);
             assert.match(all.out, new RegExp(`every queue has a consumer: ${queues.join(" ")}`));
             // Control: the second worker stops; its queues are named, the first's are not.
             second.kill("SIGKILL");
-            const stopped = await run(quick(job.script), env);
+            const stopped = await run(shortened(job.script, 8), env);
             assert.equal(stopped.code, 1, stopped.out);
             assert.match(stopped.out, new RegExp(`no consumer on: ${queues.slice(half).join(" ")}\\n`));
         });

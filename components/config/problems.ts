@@ -1,4 +1,5 @@
 import { RunError } from "@pulumi/pulumi/errors";
+import { singleQuoted } from "../shared/shellWord";
 
 /** The Pulumi project name: every config key of this program lives in this namespace. */
 export const PROJECT = "runbooks";
@@ -38,10 +39,7 @@ export function keyWithin(key: string, parent: string): boolean {
     return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
 }
 
-/** A shell word in single quotes, whatever it holds (`'a'"'"'b'` for a'b). */
-export function singleQuoted(word: string): string {
-    return `'${word.replace(/'/g, `'"'"'`)}'`;
-}
+export { singleQuoted };
 
 /** Quotes a shell word only when it needs it, so the printed command can be pasted as is. */
 export function shellQuote(word: string): string {

@@ -8,6 +8,7 @@ import { contentHash } from "./naming";
 import { recordPods } from "./network";
 import { sized } from "./resources";
 import { runOncePodSpec } from "./runOnce";
+import { singleQuoted } from "./shellWord";
 
 // "Consumers are back on their queues" (runbooks 001 and 003, after a deploy: the operator looked in flower) as part
 // of `pulumi up`: once the workers are rolled out, a Job asks them over the broker which queues they consume, and
@@ -21,9 +22,6 @@ export const CONSUMER_DELAY_SECONDS = 10;
 export const CONSUMER_REPLY_SECONDS = 10;
 /** The Job's deadline: longer than every attempt timing out with every wait between them. */
 export const CONSUMER_DEADLINE_SECONDS = 900;
-
-/** Single-quotes a string for sh. */
-const quoted = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 
 /**
  * The shell the Job runs (POSIX sh): `celery inspect active_queues --json` against the broker the workers use (a shell
@@ -45,11 +43,11 @@ export function consumersScript(
         "while :; do",
         `  replies=$(celery --broker="${broker}" inspect active_queues --json --timeout=${CONSUMER_REPLY_SECONDS} 2>&1)`,
         '  missing=""',
-        `  for queue in ${queues.map(quoted).join(" ")}; do`,
+        `  for queue in ${queues.map(singleQuoted).join(" ")}; do`,
         '    printf "%s" "$replies" | grep -qF "\\"name\\": \\"$queue\\"" || missing="$missing $queue"',
         "  done",
         '  if [ -z "$missing" ]; then',
-        `    echo ${quoted(`every queue has a consumer: ${queues.join(" ")}`)}`,
+        `    echo ${singleQuoted(`every queue has a consumer: ${queues.join(" ")}`)}`,
         "    exit 0",
         "  fi",
         `  if [ "$attempt" -ge ${CONSUMER_ATTEMPTS} ]; then`,

@@ -1,20 +1,19 @@
 import { strict as assert } from "assert";
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { ignoredAt } from "../../tools/drift/engine";
 import { EDIT_CLASSES, HandEdit, generateEdits } from "../../e2e/drift";
 import { K8sObject } from "../../e2e/render";
 import { repoRoot } from "../../tools/root";
+import { manifestObjects } from "../fixtures/plans";
 
 // The drift e2e's generated hand edits (issue 87 item 4), over the committed stage plan's objects: what the engine run
 // relies on before it spends twelve minutes a seed.
 
 const dir = path.join(repoRoot(), "plans/stage/kubernetes");
 const objects: K8sObject[] = readdirSync(dir).flatMap((f) =>
-    parseAllDocuments(readFileSync(path.join(dir, f), "utf8"))
-        .map((d) => d.toJS() as K8sObject)
-        .filter((o) => o?.kind),
+    manifestObjects<K8sObject>(readFileSync(path.join(dir, f), "utf8")).filter((o) => o?.kind),
 );
 const idOf = (o: K8sObject) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
 

@@ -1,20 +1,18 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
 import { ingressRouter } from "../../e2e/ingressFront";
 import { K8sObject } from "../../e2e/render";
 import { repoRoot } from "../../tools/root";
+import { manifestObjects } from "../fixtures/plans";
 
 // The e2e's stand-in ingress controller routes as ingress-nginx reads the committed stage plan's Prow Ingresses:
 // hook's path rewritten to /hook, gcsweb's regular expression with its capture, deck's whole host.
 
 const stageProw = (): K8sObject[] =>
-    parseAllDocuments(
+    manifestObjects<K8sObject>(
         readFileSync(path.join(repoRoot(), "plans/stage/kubernetes/ibmcloud-prow.yaml"), "utf8"),
-    )
-        .map((d) => d.toJS() as K8sObject)
-        .filter((o) => o?.kind);
+    ).filter((o) => o?.kind);
 
 describe("e2e: the stand-in ingress controller's routing", () => {
     const objects = stageProw();

@@ -13,6 +13,7 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { runSystem } from "../fixtures/system";
 import { DIALS, runDials } from "../dials/fixtures";
 import { PACKIT, everyComponentOn, packitSections } from "../packit/fixtures";
+import { queuesIn, shortened } from "./consumersScript";
 
 // The consumers Job `pulumi up` waits for after the workers roll out (runbooks 001 and 003: consumers back on their
 // queues): which queues it waits for, after what, with which broker, and what its script decides. The script runs
@@ -29,8 +30,6 @@ const nameOf = (r: RecordedResource) => (r.inputs.metadata as { name: string }).
 const namespaceOf = (r: RecordedResource) => (r.inputs.metadata as { namespace: string }).namespace;
 const jobs = (rs: RecordedResource[]) =>
     rs.filter((r) => r.type === "kubernetes:batch/v1:Job" && /-consumers-/.test(nameOf(r)));
-const queuesIn = (script: string) =>
-    [...(/for queue in (.*); do/.exec(script)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1]);
 
 /** The queues the program's workers consume: DIALS' `--queues=` flags, Packit's `QUEUES` of a running StatefulSet. */
 function consumed(rs: RecordedResource[], namespace: string): string[] {
@@ -116,7 +115,7 @@ describe("the consumers script", () => {
             chmodSync(path.join(dir, "celery"), 0o755);
             chmodSync(path.join(dir, "sleep"), 0o755);
             // Two attempts instead of thirty: the same decision, sooner (the count is asserted below).
-            const script = consumersScript("$BROKER", queues).replace(`-ge ${CONSUMER_ATTEMPTS}`, "-ge 2");
+            const script = shortened(consumersScript("$BROKER", queues), 2);
             const r = spawnSync("/bin/sh", ["-c", script], {
                 env: { PATH: `${dir}:/usr/bin:/bin`, BROKER: "redis://broker:6379/0" },
                 encoding: "utf8",
@@ -179,7 +178,9 @@ describe("the consumers script", () => {
         const script = consumersScript("$B", ["q"]);
         assert.match(script, new RegExp(`-ge ${CONSUMER_ATTEMPTS}\\b`));
         assert.match(script, new RegExp(`sleep ${CONSUMER_DELAY_SECONDS}\\b`));
-        // A queue name is data to the shell, whatever it holds.
-        assert.match(consumersScript("$B", ["it's"]), /'it'\\''s'/);
+        // A queue name is data to the shell, whatever it holds: sh reads the quoted word back as the name.
+        const word = /for queue in (.*); do/.exec(consumersScript("$B", ["it's $HOME"]))![1];
+        const read = spawnSync("/bin/sh", ["-c", `printf %s ${word}`], { encoding: "utf8" });
+        assert.equal(read.stdout, "it's $HOME");
     });
 });
