@@ -67,10 +67,32 @@ export interface HubTarget {
     announcement?: string;
 }
 
+/** Prow's ProwJobs, read through the stack's kubeconfig of the system's cluster: one started after the deploy succeeds. */
+export interface ProwJobTarget {
+    system: string;
+    /** The stack's name of the cluster (its kubeconfig is the secret `kubeconfig-<cluster>`). */
+    cluster: string;
+    namespace: string;
+    /** Where the namespace is said (`ConfigMap kubevirt-prow/config config.yaml prowjob_namespace`). */
+    from: string;
+}
+
+/** A ProwJob as verify reads it (kubernetes-sigs/prow@7593870dc pkg/apis/prowjobs/v1/types.go). */
+export interface ProwJobSeen {
+    name: string;
+    /** The job's name in the job config (`spec.job`) and its type (periodic, presubmit, ...). */
+    job: string;
+    type: string;
+    /** `status.state`: triggered, pending, success, failure, aborted, error. */
+    state: string;
+    startTime?: string;
+    url?: string;
+}
+
 /** A check the runner cannot make from outside the cluster: made by `pulumi up` (UP) or listed as SKIP, with how or why. */
 export interface ClusterCheck {
     system: string;
-    kind: "consumers" | "prowJob" | "hubPool";
+    kind: "consumers" | "hubPool";
     check: string;
     why: string;
 }
@@ -82,6 +104,7 @@ export interface Targets {
     hooks: HookTarget[];
     metrics: MetricsTarget[];
     hubs: HubTarget[];
+    prowJobs: ProwJobTarget[];
     cluster: ClusterCheck[];
 }
 

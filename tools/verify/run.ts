@@ -9,16 +9,19 @@ import {
     Targets,
 } from "./model";
 import { Network, request, resolve, servedCertificate } from "./net";
+import { ProwJobOptions, prowJobCheck } from "./prowJobs";
 import { CHECKS, CheckKind, stepOf } from "./steps";
 
 // The checks of `verify`, each one read-only request (a GET, a TLS handshake, a DNS question; the hook's ping is
 // answered by Prow with a pong and changes nothing; the refused push is refused before it stores anything, and a
-// push that is accepted is exactly what the check reports). Each gives PASS or FAIL with what it saw.
+// push that is accepted is exactly what the check reports; the ProwJobs are listed, never made). Each gives PASS or FAIL with what it saw.
 
 export interface VerifyOptions {
     /** A served certificate expiring within this many days fails (the renewals run 30 days ahead). */
     expiryDays: number;
     now?: Date;
+    /** How the ProwJobs are read from the cluster, and how long to wait for a success. */
+    prowJobs?: ProwJobOptions;
 }
 
 type Verdict = { ok: boolean; saw: string };
@@ -211,6 +214,15 @@ export async function verify(targets: Targets, net: Network, options: VerifyOpti
     for (const t of targets.metrics) results.push(await metrics(net, t));
     for (const t of targets.hooks) results.push(await hook(net, t));
     for (const t of targets.hubs) results.push(...(await hub(net, t)));
+    for (const t of targets.prowJobs)
+        results.push(
+            options.prowJobs
+                ? await prowJobCheck(t, options.prowJobs)
+                : result("prowJob", t.system, `a ProwJob in ${t.namespace} succeeds after the deploy`, {
+                      ok: false,
+                      saw: "no reader of the cluster was given",
+                  }),
+        );
     for (const c of targets.cluster)
         results.push({
             system: c.system,

@@ -6,6 +6,7 @@ import { readStackFile } from "../plan/stackfile";
 import { generatedStandIns } from "../mocks/fakes";
 import { withQuietStacks } from "../plan/stacks";
 import { Targets } from "./model";
+import { prowJobTargets } from "./prowJobs";
 import { verifiedSystems } from "./systems";
 import {
     Recorded,
@@ -87,6 +88,10 @@ export async function targetsOf(s: StackInputs): Promise<Targets> {
         hooks: await hookTargets(s.recorded, hosts, s.reader),
         metrics: metricsTargets(hosts),
         hubs: callysto.hubs,
+        prowJobs: prowJobTargets(s.recorded, systems, (system) => {
+            const cluster = (s.values[system] as { cluster?: unknown } | undefined)?.cluster;
+            return typeof cluster === "string" ? cluster : undefined;
+        }),
         cluster: clusterChecks(systems),
     };
 }

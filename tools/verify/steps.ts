@@ -57,8 +57,6 @@ const ROWS: Record<CheckKind, Partial<Record<string, string>>> = {
     hubPool: { callysto: "364-372" },
 };
 
-const CLUSTER_ONLY = "needs the cluster (not reachable from the runner): not yet run as a Job";
-
 /**
  * What each kind of check looks at; for one `pulumi up` makes in the cluster (what the runner cannot reach), how
  * (`inUp`); for one verify only lists (SKIP), why nothing looks (`skipped`).
@@ -77,7 +75,9 @@ export const CHECKS: Record<CheckKind, { what: string; skipped?: string; inUp?: 
         what: "consumers are back on their queues",
         inUp: "a Job `pulumi up` waits for asks the workers over their broker (celery inspect active_queues) until every queue has a consumer, and fails the up naming the queues without one (components/shared/consumers.ts)",
     },
-    prowJob: { what: "a ProwJob succeeds after the deploy", skipped: CLUSTER_ONLY },
+    prowJob: {
+        what: "a ProwJob Prow started after the deploy (or within the last day) succeeded, read from the cluster: verify starts none",
+    },
     hubPool: {
         what: "the hub's pool is healthy (hubtraf)",
         skipped: "needs the dummy authenticator (runbook: hubtraf works only with it); production uses shib",

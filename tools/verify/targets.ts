@@ -285,7 +285,6 @@ export function clusterChecks(systems: readonly string[]): ClusterCheck[] {
         });
     check("dials", "consumers", "consumers back on the ETL queues");
     for (const s of ["packit", "stream"]) check(s, "consumers", "consumers back on the workers' queues");
-    check("prow", "prowJob", "ProwJob succeeds after the deploy");
     check("callysto", "hubPool", "hub's pool is healthy (hubtraf)");
     return checks;
 }

@@ -94,7 +94,16 @@ after(async () => {
 });
 
 function empty(): Targets {
-    return { stack: "test", hosts: [], records: [], hooks: [], metrics: [], hubs: [], cluster: [] };
+    return {
+        stack: "test",
+        hosts: [],
+        records: [],
+        hooks: [],
+        metrics: [],
+        hubs: [],
+        prowJobs: [],
+        cluster: [],
+    };
 }
 
 function host(
@@ -298,7 +307,7 @@ describe("verify's checks on loopback", () => {
         assert.match(text, /verify test: \d+ passed, 1 failed, 1 made by pulumi up, 0 skipped/);
         const prow = await run({
             hosts: [],
-            cluster: [{ system: "prow", kind: "prowJob", check: "ProwJob", why: "needs the cluster" }],
+            cluster: [{ system: "callysto", kind: "hubPool", check: "hub's pool", why: "needs hubtraf" }],
         });
         assert.equal(prow[0].outcome, "SKIP", "a check nothing makes stays SKIP");
         assert.match(

@@ -96,6 +96,17 @@ describe("verify's targets of the prod stack", function () {
         ]);
     });
 
+    it("reads Prow's ProwJobs on its cluster in the namespace its config keeps them (the plan's prowjob_namespace)", () => {
+        assert.deepEqual(targets.prowJobs, [
+            {
+                system: "prow",
+                cluster: "ibmcloud-prow",
+                namespace: "kubevirt-prow-jobs",
+                from: "ConfigMap kubevirt-prow/config config.yaml prowjob_namespace",
+            },
+        ]);
+    });
+
     it("checks Callysto's production address where the stack file states it", () => {
         assert.deepEqual(
             targets.records.map((r) => `${r.name} ${r.type} ${r.addresses.join(",")}`),
@@ -151,6 +162,7 @@ describe("verify's targets of a stack whose systems are staged", () => {
         const reader = async (ref: SecretRef) => ({ value: `value-of-${JSON.stringify(ref)}` });
         const staged = await targetsOf({ stack: "prod", values, recorded, reader });
         assert.deepEqual(staged.hosts, []);
+        assert.deepEqual(staged.prowJobs, []);
         const dialsLive = { ...values, dials: { ...(values.dials as object), status: "live" } };
         const live = await targetsOf({ stack: "prod", values: dialsLive, recorded, reader });
         assert.deepEqual([...new Set(live.hosts.map((h) => h.system))], ["dials"]);
