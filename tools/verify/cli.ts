@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     };
     const expiryDays = number("expiry-days", flags["expiry-days"], 14);
     const timeoutMs = number("timeout", flags.timeout, 10_000);
-    const prowJobWaitMs = number("prowjob-wait", flags["prowjob-wait"], 30) * 60_000;
+    const prowJobWaitMs = number("prowjob-wait", flags["prowjob-wait"], 20) * 60_000;
     const since = flags.since === undefined ? undefined : new Date(flags.since);
     if (since && Number.isNaN(since.getTime()))
         throw new UsageError(`--since ${flags.since}: expected a time such as 2026-11-29T18:00:00Z`, USAGE);

@@ -113,7 +113,10 @@ export function prowJobVerdict(jobs: readonly ProwJobSeen[], since: Date): { ok:
     };
 }
 
-/** Waits until a ProwJob started after the deploy (or within the last day) has succeeded, or the wait is over. */
+/**
+ * Waits until a ProwJob started after the deploy has succeeded, or the wait is over; for a deploy older than a day, asks
+ * at once for a success within the last day.
+ */
 export async function prowJobCheck(t: ProwJobTarget, o: ProwJobOptions): Promise<CheckResult> {
     const now = o.now ?? (() => new Date());
     const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -129,8 +132,11 @@ export async function prowJobCheck(t: ProwJobTarget, o: ProwJobOptions): Promise
             false,
             "the stack's state does not say when it was deployed: pass --since <ISO time of the up>",
         );
-    const since = new Date(Math.max(o.deployedAt.getTime(), now().getTime() - RECENT_MS));
-    const deadline = now().getTime() + o.waitMs;
+    const recent = now().getTime() - RECENT_MS;
+    const since = new Date(Math.max(o.deployedAt.getTime(), recent));
+    // Only a fresh deploy is waited for: a day without a success (the nightly run) is not mended in minutes.
+    const waitMs = o.deployedAt.getTime() >= recent ? o.waitMs : 0;
+    const deadline = now().getTime() + waitMs;
     for (;;) {
         let verdict: { ok: boolean; saw: string };
         try {
@@ -144,7 +150,7 @@ export async function prowJobCheck(t: ProwJobTarget, o: ProwJobOptions): Promise
         if (verdict.ok || now().getTime() + o.pollMs > deadline)
             return result(
                 verdict.ok,
-                `${verdict.saw}${verdict.ok ? "" : ` (waited ${Math.round(o.waitMs / 60_000)} min)`}`,
+                `${verdict.saw}${verdict.ok ? "" : ` (waited ${Math.round(waitMs / 60_000)} min)`}`,
             );
         await sleep(o.pollMs);
     }

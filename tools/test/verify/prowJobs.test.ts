@@ -156,16 +156,26 @@ describe("verify: a ProwJob succeeds after the deploy", () => {
         assert.match(unknown.saw, /pass --since/);
     });
 
-    it("a deploy older than a day asks for a success within the last day (the nightly run)", async () => {
+    it("a deploy older than a day asks at once for a success within the last day (the nightly run)", async () => {
         const c = clock(3 * 24 * 60);
+        let lists = 0;
         const r = await prowJobCheck(TARGET, {
             ...c,
             deployedAt: DEPLOYED,
-            waitMs: 0,
-            pollMs: 1,
-            list: async () => [job("two-days-ago", "success", 24 * 60)],
+            waitMs: 20 * 60_000,
+            pollMs: 30_000,
+            list: async () => (lists++, [job("two-days-ago", "success", 24 * 60)]),
         });
         assert.equal(r.outcome, "FAIL", "a success two days old does not say Prow works today");
+        assert.equal(lists, 1, "no wait: the nightly job's limit is not spent on a day-old deploy");
+        const recent = await prowJobCheck(TARGET, {
+            ...clock(3 * 24 * 60),
+            deployedAt: DEPLOYED,
+            waitMs: 0,
+            pollMs: 1,
+            list: async () => [job("an-hour-ago", "success", 3 * 24 * 60 - 60)],
+        });
+        assert.equal(recent.outcome, "PASS", recent.saw);
         const since = new Date(c.now().getTime() - RECENT_MS).toISOString();
         assert.ok(r.saw.includes(`since ${since}`), r.saw);
     });
