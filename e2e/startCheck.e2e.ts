@@ -389,6 +389,8 @@ describe("start check: the local stack's Prow and Argo binaries start with their
                 records: [],
                 metrics: [],
                 hubs: [],
+                // Listed in e2e/prowJobs.e2e.ts: no ProwJob runs here (the start check runs no controller).
+                prowJobs: [],
                 cluster: [],
             };
         };
