@@ -225,3 +225,34 @@ interface Container {
         configMapRef?: { name: string; optional?: boolean };
     }[];
 }
+
+/**
+ * A ProwJob as hook or horologium creates it, then its status as plank writes it (the CRD has a status
+ * subresource): what verify's ProwJob check reads, where kwok runs no controller to make one.
+ */
+export function writeProwJob(
+    kubectl: Kubectl,
+    namespace: string,
+    name: string,
+    status: { state: string; startTime: string },
+): void {
+    const object = {
+        apiVersion: "prow.k8s.io/v1",
+        kind: "ProwJob",
+        metadata: { name, namespace },
+        spec: { type: "periodic", agent: "kubernetes", job: `periodic-${name}`, cluster: "default" },
+    };
+    kubectl.ok(["create", "-f", "-"], JSON.stringify(object));
+    const url = `https://prow.example/view/${name}`;
+    kubectl.ok([
+        "patch",
+        "prowjobs.prow.k8s.io",
+        name,
+        "-n",
+        namespace,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        JSON.stringify({ status: { ...status, url } }),
+    ]);
+}

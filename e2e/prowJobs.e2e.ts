@@ -7,7 +7,7 @@ import { readStackFile } from "../tools/plan/stackfile";
 import { ProwJobTarget } from "../tools/verify/model";
 import { prowJobCheck, prowJobsOf, prowJobTargets } from "../tools/verify/prowJobs";
 import { recordWithMarkers } from "../tools/verify/stack";
-import { Kubectl } from "./kube";
+import { Kubectl, writeProwJob } from "./kube";
 import { BIN, ROOT, STACK, kwokCluster, kwokKubeconfig } from "./localStack";
 
 // verify's "a ProwJob succeeds after the deploy" against a real kube-apiserver (kwok, 127.0.0.1): the ProwJob CRD the
@@ -27,28 +27,8 @@ describe("verify: a ProwJob succeeds after the deploy, on a real kube-apiserver 
     const deployedAt = new Date(Date.now() - 60 * 60_000);
     const minutesAfter = (m: number) => new Date(deployedAt.getTime() + m * 60_000).toISOString();
 
-    /** A ProwJob as hook or horologium creates it, then its status as plank sets it. */
-    function prowJob(name: string, state: string, startTime: string): void {
-        const object = {
-            apiVersion: "prow.k8s.io/v1",
-            kind: "ProwJob",
-            metadata: { name, namespace: target.namespace },
-            spec: { type: "periodic", agent: "kubernetes", job: `periodic-${name}`, cluster: "default" },
-        };
-        kubectl.ok(["create", "-f", "-"], JSON.stringify(object));
-        const status = { status: { state, startTime, url: `https://prow.example/view/${name}` } };
-        kubectl.ok([
-            "patch",
-            "prowjobs.prow.k8s.io",
-            name,
-            "-n",
-            target.namespace,
-            "--subresource=status",
-            "--type=merge",
-            "-p",
-            JSON.stringify(status),
-        ]);
-    }
+    const prowJob = (name: string, state: string, startTime: string) =>
+        writeProwJob(kubectl, target.namespace, name, { state, startTime });
 
     const check = async () =>
         prowJobCheck(target, {

@@ -56,7 +56,8 @@ async function main(): Promise<number> {
     const { prowJobsOf } = await import("./prowJobs");
     const recorded = await recordWithMarkers(stack, root);
     let state: { type: string; urn: string; outputs?: Record<string, unknown> }[] | undefined;
-    // When the stack was last deployed: the engine stamps each write of the state (its manifest's time).
+    // When the stack was last deployed: the engine stamps each write of the state with its manifest's time (an up's or
+    // a refresh's; pulumi/pulumi@a05d88f pkg/backend/snapshot.go:768-769, journal.go:413-414); a preview writes none.
     let deployedAt = since;
     try {
         const exported = (await (await automationStack(stack, root)).exportState()) as {
