@@ -113,6 +113,10 @@ export function prowJobVerdict(jobs: readonly ProwJobSeen[], since: Date): { ok:
     };
 }
 
+/** The check's line in the report. */
+export const prowJobCheckName = (t: ProwJobTarget) =>
+    `a ProwJob in ${t.namespace} (${t.from}) succeeds after the deploy`;
+
 /**
  * Waits until a ProwJob started after the deploy has succeeded, or the wait is over; for a deploy older than a day, asks
  * at once for a success within the last day.
@@ -122,7 +126,7 @@ export async function prowJobCheck(t: ProwJobTarget, o: ProwJobOptions): Promise
     const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const result = (ok: boolean, saw: string): CheckResult => ({
         system: t.system,
-        check: `a ProwJob in ${t.namespace} (${t.from}) succeeds after the deploy`,
+        check: prowJobCheckName(t),
         step: stepOf("prowJob", t.system),
         outcome: ok ? "PASS" : "FAIL",
         saw,

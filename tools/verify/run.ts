@@ -9,12 +9,13 @@ import {
     Targets,
 } from "./model";
 import { Network, request, resolve, servedCertificate } from "./net";
-import { ProwJobOptions, prowJobCheck } from "./prowJobs";
+import { ProwJobOptions, prowJobCheck, prowJobCheckName } from "./prowJobs";
 import { CHECKS, CheckKind, stepOf } from "./steps";
 
 // The checks of `verify`, each one read-only request (a GET, a TLS handshake, a DNS question; the hook's ping is
 // answered by Prow with a pong and changes nothing; the refused push is refused before it stores anything, and a
-// push that is accepted is exactly what the check reports; the ProwJobs are listed, never made). Each gives PASS or FAIL with what it saw.
+// push that is accepted is exactly what the check reports; the ProwJobs are listed, never made). Each gives PASS or
+// FAIL with what it saw.
 
 export interface VerifyOptions {
     /** A served certificate expiring within this many days fails (the renewals run 30 days ahead). */
@@ -218,7 +219,7 @@ export async function verify(targets: Targets, net: Network, options: VerifyOpti
         results.push(
             options.prowJobs
                 ? await prowJobCheck(t, options.prowJobs)
-                : result("prowJob", t.system, `a ProwJob in ${t.namespace} succeeds after the deploy`, {
+                : result("prowJob", t.system, prowJobCheckName(t), {
                       ok: false,
                       saw: "no reader of the cluster was given",
                   }),

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { ProwJobSeen, ProwJobTarget } from "../../verify/model";
+import { network } from "../../verify/net";
 import { RECENT_MS, prowJobCheck, prowJobSeen, prowJobVerdict } from "../../verify/prowJobs";
+import { verify } from "../../verify/run";
 
 // verify's "a ProwJob succeeds after the deploy" (runbook 002 l.216-227) over listed and generated sets of ProwJobs:
 // it passes exactly when one Prow started since the deploy (or within the last day) succeeded, waits while none has,
@@ -178,5 +180,22 @@ describe("verify: a ProwJob succeeds after the deploy", () => {
         assert.equal(recent.outcome, "PASS", recent.saw);
         const since = new Date(c.now().getTime() - RECENT_MS).toISOString();
         assert.ok(r.saw.includes(`since ${since}`), r.saw);
+    });
+
+    it("verify without a reader of the cluster fails the check, never passes it", async () => {
+        const targets = { stack: "t", hosts: [], records: [], hooks: [], metrics: [], hubs: [], cluster: [] };
+        const rs = await verify({ ...targets, prowJobs: [TARGET] }, network({ timeoutMs: 1 }), {
+            expiryDays: 14,
+        });
+        assert.deepEqual(
+            rs.map((r) => [r.outcome, r.check, r.saw]),
+            [
+                [
+                    "FAIL",
+                    "a ProwJob in jobs (test) succeeds after the deploy",
+                    "no reader of the cluster was given",
+                ],
+            ],
+        );
     });
 });
