@@ -1,6 +1,7 @@
 import { provenSame, writtenMarks, ClusterMarks } from "./clusterIdentity";
 import { isLocalStack, isProductionStack } from "./identity";
-import { ConfigProblem, fullKey, singleQuoted } from "./problems";
+import { singleQuoted } from "../shared/shellWord";
+import { ConfigProblem, fullKey } from "./problems";
 import type { ClustersConfig } from "./program";
 import type { OtherStack } from "./stacks";
 

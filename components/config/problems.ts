@@ -39,8 +39,6 @@ export function keyWithin(key: string, parent: string): boolean {
     return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
 }
 
-export { singleQuoted };
-
 /** Quotes a shell word only when it needs it, so the printed command can be pasted as is. */
 export function shellQuote(word: string): string {
     return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : singleQuoted(word);

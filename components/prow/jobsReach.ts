@@ -1,4 +1,5 @@
-import { shellQuote, singleQuoted } from "../config/problems";
+import { shellQuote } from "../config/problems";
+import { singleQuoted } from "../shared/shellWord";
 import { EgressRepair, LiveServiceRef, egressToService } from "../shared/egress";
 import { ServedService } from "../shared/network";
 import { PROWJOB_POD } from "./documents";

@@ -15,7 +15,10 @@ import { singleQuoted } from "./shellWord";
 // `up` waits for it, so a queue left without a consumer fails the update. The workers' brokers are inside the
 // cluster, which the runner does not reach.
 
-/** How often and how far apart the Job asks: 30 asks 10 s apart (about 5 minutes of waits, up to 10 with each ask's own timeout) for a rollout's last worker to join its queue. */
+/**
+ * How often and how far apart the Job asks: 30 asks 10 s apart (about 5 minutes of waits, up to 10 with each ask's own
+ * timeout) for a rollout's last worker to join its queue.
+ */
 export const CONSUMER_ATTEMPTS = 30;
 export const CONSUMER_DELAY_SECONDS = 10;
 /** How long each ask waits for the workers' replies (celery's `--timeout`). */

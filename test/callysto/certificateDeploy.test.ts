@@ -10,6 +10,7 @@ import {
     DEPLOYED_CERTIFICATE,
     RESTART_SERVING_SCRIPT,
 } from "../../components/callysto/certificates";
+import { singleQuoted } from "../../components/shared/shellWord";
 import { Registered } from "../harness";
 import { T, committedPlan, planEdited } from "./helpers";
 import { Sandbox, recordArgs } from "./scripts";
@@ -56,7 +57,7 @@ function restartOn(setup: (s: Sandbox) => void): { status: number; restarted: st
     setup(sandbox);
     let status = 0;
     try {
-        sandbox.run(`sh -c ${shellWord(RESTART_SERVING_SCRIPT)}`, {});
+        sandbox.run(`sh -c ${singleQuoted(RESTART_SERVING_SCRIPT)}`, {});
     } catch (err) {
         status = (err as { status: number }).status;
     }
@@ -65,10 +66,6 @@ function restartOn(setup: (s: Sandbox) => void): { status: number; restarted: st
         .filter((c) => c.startsWith("restart "))
         .map((c) => c.slice("restart ".length));
     return { status, restarted };
-}
-
-function shellWord(text: string): string {
-    return `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
 describe("callysto certificate deployment on the web hosts", function () {

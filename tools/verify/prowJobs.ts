@@ -37,6 +37,7 @@ export function prowJobTargets(
     systems: readonly string[],
     clusterOf: (system: string) => string | undefined,
 ): ProwJobTarget[] {
+    if (!systems.includes("prow")) return [];
     const targets: ProwJobTarget[] = [];
     for (const r of all) {
         const o = r.inputs as {
@@ -44,7 +45,7 @@ export function prowJobTargets(
             metadata?: { name?: string; namespace?: string };
             data?: Record<string, string>;
         };
-        if (r.system !== "prow" || !systems.includes("prow") || o.kind !== "ConfigMap") continue;
+        if (r.system !== "prow" || o.kind !== "ConfigMap") continue;
         const text = o.data?.["config.yaml"];
         if (text === undefined) continue;
         const namespace = (parse(text) as { prowjob_namespace?: unknown } | null)?.prowjob_namespace;
@@ -90,7 +91,10 @@ export function prowJobVerdict(jobs: readonly ProwJobSeen[], since: Date): { ok:
         .sort((a, b) => Date.parse(b.startTime!) - Date.parse(a.startTime!));
     const success = after.find((j) => j.state === "success");
     const byState = new Map<string, number>();
-    for (const j of after) byState.set(j.state || "no state", (byState.get(j.state || "no state") ?? 0) + 1);
+    for (const j of after) {
+        const state = j.state || "no state";
+        byState.set(state, (byState.get(state) ?? 0) + 1);
+    }
     const counts = [...byState].map(([s, n]) => `${n} ${s}`).join(", ");
     if (success)
         return {
